@@ -1,0 +1,15 @@
+"""skdeep: deep generative models for scikit-learn.
+
+Restricted Boltzmann machines, deep belief networks, deep and denoising
+autoencoders, the variational autoencoder and generative baselines, as
+scikit-learn estimators.
+"""
+
+from ._rbm import BernoulliRBM, GaussianBernoulliRBM
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "BernoulliRBM",
+    "GaussianBernoulliRBM",
+]

@@ -1,0 +1,25 @@
+"""The one place that imports private scikit-learn API.
+
+Everything else in skdeep imports these names from here, so a change in
+scikit-learn's private modules is mended in one file.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Hidden,
+    Interval,
+    Options,
+    StrOptions,
+    validate_params,
+)
+
+__all__ = [
+    "HasMethods",
+    "Hidden",
+    "Interval",
+    "Options",
+    "StrOptions",
+    "_fit_context",
+    "validate_params",
+]

@@ -1,0 +1,143 @@
+"""Restricted Boltzmann machine maths.
+
+Notation (Hinton 2002; Hinton 2010, "A practical guide to training RBMs"):
+weights ``W`` of shape (n_hidden, n_visible), visible bias ``b``, hidden bias
+``c``, energy ``E(v, h) = phi_v(v; b) + phi_h(h; c) - h W v`` where ``phi`` is
+given by the unit type (see :mod:`skdeep._kernels.units`).
+"""
+
+import numpy as np
+
+from .units import UNITS
+
+
+def hidden_mean(v, W, c, hidden="bernoulli", out=None):
+    """E[h | v]: sigmoid(v W^T + c) for binary units, v W^T + c for Gaussian.
+
+    ``v`` may be a scipy sparse matrix when ``out`` is None.
+    """
+    pre = v @ W.T if out is None else np.dot(v, W.T, out=out)
+    pre += c
+    return UNITS[hidden].mean(pre, out=pre)
+
+
+def visible_mean(h, W, b, visible="bernoulli", out=None):
+    """E[v | h]: sigmoid(h W + b) for binary units, h W + b for Gaussian."""
+    pre = h @ W if out is None else np.dot(h, W, out=out)
+    pre += b
+    return UNITS[visible].mean(pre, out=pre)
+
+
+def sample_units(mean, rng, unit="bernoulli"):
+    """One sample of units whose conditional mean is ``mean``."""
+    out = np.empty_like(mean)
+    return UNITS[unit].sample(mean, rng, out, np.empty_like(mean))
+
+
+def free_energy(v, W, b, c, visible="bernoulli", hidden="bernoulli"):
+    """F(v) = -log sum_h exp(-E(v, h)), one value per row of ``v``."""
+    x = v @ W.T
+    x += c
+    return UNITS[visible].energy(v, b) - UNITS[hidden].log_marginal(x, c)
+
+
+def hidden_free_energy(h, W, b, c, visible="bernoulli", hidden="bernoulli"):
+    """F(h) = -log sum_v exp(-E(v, h)) (an integral for Gaussian visible units)."""
+    x = h @ W
+    x += b
+    return UNITS[hidden].energy(h, c) - UNITS[visible].log_marginal(x, b)
+
+
+def gibbs_step(v, W, b, c, rng, visible="bernoulli", hidden="bernoulli"):
+    """One step v -> h -> v' of block Gibbs sampling; returns (v', E[h|v])."""
+    ph = hidden_mean(v, W, c, hidden)
+    h = sample_units(ph, rng, hidden)
+    return sample_units(visible_mean(h, W, b, visible), rng, visible), ph
+
+
+def pseudo_log_likelihood(v, W, b, c, visible="bernoulli", hidden="bernoulli"):
+    """Deterministic pseudo-log-likelihood of binary rows: sum_i log p(v_i | v_-i).
+
+    Every bit is flipped in turn (Besag 1975), so the value is exact, not the
+    one-random-bit estimate scaled by n_features.
+    """
+    x = v @ W.T
+    x += c
+    f0 = UNITS[visible].energy(v, b) - UNITS[hidden].log_marginal(x, c)
+    total = np.zeros(v.shape[0], dtype=np.result_type(v, W))
+    for i in range(v.shape[1]):
+        sign = 1.0 - 2.0 * v[:, i]  # +1 when the bit turns on, -1 when off
+        xi = x + np.outer(sign, W[:, i])
+        fi = -sign * b[i] - v @ b - UNITS[hidden].log_marginal(xi, c)
+        # log p(v_i | v_-i) = -F(v) - log(exp(-F(v)) + exp(-F(v flipped)))
+        total -= np.logaddexp(0, f0 - fi)
+    return total
+
+
+class CDWorkspace:
+    """Preallocated buffers for contrastive-divergence steps on batches of up to ``n``."""
+
+    def __init__(self, n, n_visible, n_hidden, dtype):
+        self.V = np.empty((2 * n, n_visible), dtype=dtype)  # [v0; vk]
+        self.H = np.empty((2 * n, n_hidden), dtype=dtype)  # [E(h|v0); E(h|vk)]
+        self.h = np.empty((n, n_hidden), dtype=dtype)
+        self.noise_h = np.empty((n, n_hidden), dtype=dtype)
+        self.noise_v = np.empty((n, n_visible), dtype=dtype)
+        self.grad_W = np.empty((n_hidden, n_visible), dtype=dtype)
+
+
+def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
+                hidden="bernoulli"):
+    """Gradient of the negative log-likelihood estimated by CD-k or PCD-k.
+
+    With ``chain=None`` the negative chain starts from a sample of h | v0 (CD-k,
+    Hinton 2002); otherwise it continues from the persistent hidden states
+    ``chain`` (PCD-k, Tieleman 2008), whose first ``len(v0)`` rows advance in
+    place. Returns ``(grad_W, grad_b, grad_c)`` averaged over the rows of ``v0``;
+    ``grad_W`` is ``ws.grad_W``.
+
+    The weight gradient is one stacked product,
+    ``[-E(h|v0); E(h|vk)]^T [v0; vk] / n`` (Hinton 2002, eq. 5).
+    """
+    vis, hid = UNITS[visible], UNITS[hidden]
+    n = v0.shape[0]
+    V, H = ws.V[: 2 * n], ws.H[: 2 * n]
+    v_pos, v_neg = V[:n], V[n:]
+    ph_pos, ph_neg = H[:n], H[n:]
+    noise_h, noise_v = ws.noise_h[:n], ws.noise_v[:n]
+    if not np.may_share_memory(v0, v_pos):
+        v_pos[...] = v0
+    if chain is None:
+        h = ws.h[:n]
+        hidden_mean(v_pos, W, c, hidden, out=ph_pos)
+        hid.sample(ph_pos, rng, h, noise_h)
+    else:
+        h = chain[:n]
+    for step in range(k):
+        visible_mean(h, W, b, visible, out=v_neg)
+        vis.sample(v_neg, rng, v_neg, noise_v)
+        if step < k - 1:
+            hidden_mean(v_neg, W, c, hidden, out=ph_neg)
+            hid.sample(ph_neg, rng, h, noise_h)
+    if chain is None:
+        hidden_mean(v_neg, W, c, hidden, out=ph_neg)
+    else:
+        # the positive phase and the last negative one in one product
+        hidden_mean(V, W, c, hidden, out=H)
+        hid.sample(ph_neg, rng, h, noise_h)
+
+    grad_b = v_neg.mean(axis=0)
+    grad_b -= v_pos.mean(axis=0)
+    grad_c = ph_neg.mean(axis=0)
+    grad_c -= ph_pos.mean(axis=0)
+    np.negative(ph_pos, out=ph_pos)
+    grad_W = np.dot(H.T, V, out=ws.grad_W)
+    grad_W *= 1.0 / n
+    return grad_W, grad_b, grad_c
+
+
+def reconstruction_error(v, W, b, c, visible="bernoulli", hidden="bernoulli"):
+    """Mean over rows of ||v - E[v | E[h | v]]||^2 (a deterministic mean-field pass)."""
+    r = visible_mean(hidden_mean(v, W, c, hidden), W, b, visible)
+    r -= v
+    return float(np.einsum("ij,ij->", r, r)) / v.shape[0]

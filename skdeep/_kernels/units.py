@@ -1,0 +1,77 @@
+"""Unit types of an energy-based layer: binary (Bernoulli) and linear Gaussian.
+
+A layer of units ``u`` with bias ``a`` contributes ``phi(u; a)`` to the energy
+``E(v, h) = phi_v(v; b) + phi_h(h; c) - h W v``; marginalising the layer out
+against a total input ``x = a + (input from the other layer)`` gives
+``log_marginal(x, a) = log sum_u exp(-phi(u; a) + u . (x - a))``.
+Gaussian units have unit variance (Hinton 2010, "A practical guide to training
+restricted Boltzmann machines", section 13.2).
+"""
+
+import numpy as np
+from scipy.special import expit
+
+LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+class BernoulliUnits:
+    """Binary units: p(u=1 | x) = sigmoid(x)."""
+
+    name = "bernoulli"
+    binary = True
+
+    @staticmethod
+    def mean(pre, out=None):
+        """Conditional mean from the total input ``pre`` (in place when ``out is pre``)."""
+        return expit(pre, out=out)
+
+    @staticmethod
+    def sample(mean, rng, out, noise):
+        """Binary sample of ``mean``; ``noise`` is a scratch buffer of mean's shape."""
+        rng.random(dtype=noise.dtype, out=noise)
+        return np.less(noise, mean, out=out)
+
+    @staticmethod
+    def energy(u, a):
+        """phi(u; a) = -a . u, one value per row."""
+        return -(u @ a)
+
+    @staticmethod
+    def log_marginal(x, a):
+        """sum_j log(1 + exp(x_j)), one value per row."""
+        return np.logaddexp(0, x).sum(axis=1)
+
+
+class GaussianUnits:
+    """Linear units with unit-variance Gaussian noise: u | x ~ N(x, 1)."""
+
+    name = "gaussian"
+    binary = False
+
+    @staticmethod
+    def mean(pre, out=None):
+        if out is None:
+            return pre.copy()
+        if out is not pre:
+            out[...] = pre
+        return out
+
+    @staticmethod
+    def sample(mean, rng, out, noise):
+        rng.standard_normal(dtype=noise.dtype, out=noise)
+        return np.add(mean, noise, out=out)
+
+    @staticmethod
+    def energy(u, a):
+        """phi(u; a) = ||u - a||^2 / 2, one value per row."""
+        d = u - a
+        return 0.5 * np.einsum("ij,ij->i", d, d)
+
+    @staticmethod
+    def log_marginal(x, a):
+        """log of the Gaussian integral: (||x||^2 - ||a||^2) / 2 + n log(2 pi) / 2."""
+        n = x.shape[1]
+        return 0.5 * (np.einsum("ij,ij->i", x, x) - a @ a) + 0.5 * n * LOG_2PI
+
+
+UNITS = {"bernoulli": BernoulliUnits, "gaussian": GaussianUnits}

@@ -1,0 +1,141 @@
+"""The one minibatch/epoch loop shared by every skdeep estimator.
+
+It shuffles, cuts batches, times epochs, prints the verbose line, records the
+loss curve, checks for divergence and decides when to stop (tolerance on the
+training loss or, with early stopping, on a validation score).
+"""
+
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+
+@dataclass
+class History:
+    """What the loop records; kept on the estimator between ``partial_fit`` calls."""
+
+    loss_curve: list = field(default_factory=list)
+    validation_scores: list = field(default_factory=list)
+    best_loss: float = np.inf
+    best_validation_score: float = -np.inf
+    no_improvement_count: int = 0
+    n_epochs: int = 0
+    t: int = 0  # minibatch steps taken
+
+
+class DivergenceError(FloatingPointError, ValueError):
+    """Training produced non-finite parameters or loss."""
+
+
+def batch_slices(n_samples, batch_size):
+    """Consecutive ``slice`` objects of ``batch_size`` rows (the last may be short)."""
+    return [slice(i, min(i + batch_size, n_samples)) for i in range(0, n_samples, batch_size)]
+
+
+def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
+               shuffle=True, verbose=0, name="", on_epoch_start=None,
+               epoch_report=None, is_finite=None, divergence_hint="",
+               tol=None, n_iter_no_change=None, validation_score=None,
+               save_best=None, warn_not_converged=False):
+    """Run up to ``max_epochs`` epochs of ``step`` over minibatches of row indices.
+
+    Parameters
+    ----------
+    step : callable
+        ``step(indices) -> float``: one update on the rows ``indices``; returns
+        the batch's summed loss (or ``nan`` when the step has no loss).
+    history : History
+        Updated in place; ``history.n_epochs`` counts epochs across calls.
+    on_epoch_start : callable, optional
+        ``on_epoch_start(epoch)`` before each epoch (schedules).
+    epoch_report : callable, optional
+        ``epoch_report() -> (loss, extra)``: overrides the epoch's loss with a
+        value computed after the epoch and returns a ``{label: value}`` dict to
+        print.
+    is_finite : callable, optional
+        ``is_finite() -> bool`` checked after each epoch; ``False`` raises
+        :class:`DivergenceError` with ``divergence_hint``.
+    tol, n_iter_no_change : float, int, optional
+        Stop once the monitored value (validation score if ``validation_score``
+        is given, else the training loss) has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs. ``None`` never stops early.
+    validation_score : callable, optional
+        ``validation_score() -> float`` (higher is better), recorded per epoch.
+    save_best : callable, optional
+        Called when the validation score improves, to keep the best parameters.
+    warn_not_converged : bool
+        Emit a ``ConvergenceWarning`` when ``max_epochs`` run out before the
+        stopping rule fires.
+
+    Returns
+    -------
+    stopped : bool
+        Whether the stopping rule ended training.
+    """
+    indices = np.arange(n_samples)
+    slices = batch_slices(n_samples, batch_size)
+    for _ in range(max_epochs):
+        epoch = history.n_epochs
+        if on_epoch_start is not None:
+            on_epoch_start(epoch)
+        start = time.perf_counter()
+        if shuffle:
+            rng.shuffle(indices)
+        total = 0.0
+        for s in slices:
+            total += step(indices[s])
+            history.t += 1
+        loss = total / n_samples
+        extra = {}
+        if epoch_report is not None:
+            loss, extra = epoch_report()
+        history.n_epochs += 1
+        history.loss_curve.append(float(loss))
+        if not np.isfinite(loss) or (is_finite is not None and not is_finite()):
+            raise DivergenceError(
+                f"{name}: training diverged at epoch {epoch + 1} (non-finite "
+                f"parameters or loss). {divergence_hint}"
+            )
+        if validation_score is not None:
+            score = float(validation_score())
+            history.validation_scores.append(score)
+            extra = {**extra, "validation score": score}
+        if verbose:
+            parts = [f"[{name}] epoch {epoch + 1:3d}", f"{time.perf_counter() - start:7.2f}s",
+                     f"loss {loss:.5g}"]
+            parts += [f"{label} {value:.5g}" for label, value in extra.items()]
+            print(", ".join(parts), flush=True)
+        if _no_improvement(history, loss, tol, validation_score, save_best) and (
+            n_iter_no_change is not None
+            and history.no_improvement_count >= n_iter_no_change
+        ):
+            if verbose:
+                print(f"[{name}] stopped: no improvement of {tol} in "
+                      f"{n_iter_no_change} epochs", flush=True)
+            return True
+    if warn_not_converged and n_iter_no_change is not None:
+        warnings.warn(
+            f"{name}: maximum number of epochs ({max_epochs}) reached and the "
+            "optimization has not converged yet.",
+            ConvergenceWarning,
+        )
+    return False
+
+
+def _no_improvement(history, loss, tol, validation_score, save_best):
+    """Update the improvement counter; return True when this epoch did not improve."""
+    tol = 0.0 if tol is None else tol
+    if validation_score is not None:
+        score = history.validation_scores[-1]
+        if score > history.best_validation_score and save_best is not None:
+            save_best()
+        improved = score > history.best_validation_score + tol
+        history.best_validation_score = max(history.best_validation_score, score)
+    else:
+        improved = loss < history.best_loss - tol
+        history.best_loss = min(history.best_loss, loss)
+    history.no_improvement_count = 0 if improved else history.no_improvement_count + 1
+    return not improved
