@@ -279,6 +279,12 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     def _params(self):
         return self.components_, self.intercept_visible_, self.intercept_hidden_
 
+    def _layer_params(self):
+        """The layer as a feed-forward layer: ``(coef (n_in, n_out), intercept_hidden,
+        intercept_visible)``, the protocol every layer-wise learner follows."""
+        check_is_fitted(self)
+        return self.components_.T, self.intercept_hidden_, self.intercept_visible_
+
     def _binary_layer_sizes(self):
         sizes = []
         if UNITS[self._visible].binary:
