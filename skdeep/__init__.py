@@ -5,11 +5,13 @@ autoencoders, the variational autoencoder and generative baselines, as
 scikit-learn estimators.
 """
 
+from ._dbn import DBN
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BernoulliRBM",
+    "DBN",
     "GaussianBernoulliRBM",
 ]

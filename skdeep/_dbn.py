@@ -1,0 +1,256 @@
+"""Deep belief networks: the unsupervised DBN."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._compat import Interval, StrOptions, _fit_context
+from ._kernels.rbm import sample_units, visible_mean
+from ._pretraining import (
+    check_hidden_layer_sizes,
+    make_layer_learners,
+    per_layer,
+    pretrain_layers,
+)
+from ._rbm import rng_from
+
+#: the RBM settings a DBN passes to its layers, each a value or one per layer
+RBM_SETTINGS = ("learning_rate", "batch_size", "n_iter", "method", "k", "momentum",
+                "weight_decay")
+
+
+class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Deep belief network: a stack of RBMs trained greedily, layer by layer.
+
+    Each RBM is trained on the hidden probabilities of the one below
+    (Hinton, Osindero & Teh 2006). ``transform`` passes data up the stack to
+    the top layer's features; ``sample`` generates from the DBN's generative
+    model.
+
+    Read more in the :ref:`User Guide <dbn>`.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(256, 256)
+        Hidden units of each layer, bottom first.
+    visible_unit : {'bernoulli', 'gaussian'}, default='bernoulli'
+        Input units: values in [0, 1] (a :class:`BernoulliRBM` at the bottom),
+        or standardized real values (a :class:`GaussianBernoulliRBM`).
+    learning_rate : float or array-like of float, default=0.1
+        Learning rate of every layer, or one per layer. The same holds for the
+        RBM settings that follow.
+    batch_size : int or array-like of int, default=100
+        Rows per minibatch.
+    n_iter : int or array-like of int, default=10
+        Epochs per layer (Hinton & Salakhutdinov 2006 use 50).
+    method : {'cd', 'pcd'} or array-like, default='cd'
+        Contrastive divergence or persistent contrastive divergence.
+    k : int or array-like of int, default=1
+        Gibbs steps per update.
+    momentum : float, 'hinton' or array-like, default='hinton'
+        Momentum; 'hinton' is 0.5 for 5 epochs, then 0.9.
+    weight_decay : float or array-like of float, default=0.0002
+        L2 penalty on the weights.
+    verbose : int, default=0
+        If positive, print one line per layer; above 1 the RBMs also print one
+        line per epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds one independent seed per layer.
+
+    Attributes
+    ----------
+    estimators_ : list of BernoulliRBM or GaussianBernoulliRBM
+        The fitted RBMs, bottom first.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    BernoulliRBM : One layer.
+    DBNClassifier : A DBN fine-tuned with a softmax head.
+    sklearn.neural_network.BernoulliRBM : scikit-learn's RBM.
+
+    Notes
+    -----
+    The generative model of an ``L``-layer DBN is an RBM over the top two
+    layers and directed sigmoid connections below:
+    ``p(v, h1, ..., hL) = p(v | h1) ... p(h(L-2) | h(L-1)) p(h(L-1), hL)``.
+    Its likelihood is intractable, so the DBN has no ``score_samples``; each
+    RBM in ``estimators_`` has its own.
+
+    References
+    ----------
+    .. [1] Hinton, G. E., Osindero, S. and Teh, Y.-W. (2006). A fast learning
+       algorithm for deep belief nets. Neural Computation 18(7), 1527-1554.
+    .. [2] Hinton, G. E. and Salakhutdinov, R. R. (2006). Reducing the
+       dimensionality of data with neural networks. Science 313, 504-507.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdeep import DBN
+    >>> X = load_digits().data / 16
+    >>> dbn = DBN(hidden_layer_sizes=(64, 16), n_iter=5, random_state=0).fit(X)
+    >>> dbn.transform(X).shape
+    (1797, 16)
+    >>> dbn.sample(3, n_steps=10, random_state=0).shape
+    (3, 64)
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "visible_unit": [StrOptions({"bernoulli", "gaussian"})],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), "array-like"],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "n_iter": [Interval(Integral, 0, None, closed="left"), "array-like"],
+        "method": [StrOptions({"cd", "pcd"}), "array-like"],
+        "k": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "momentum": [Interval(Real, 0, 1, closed="left"), StrOptions({"hinton"}), "array-like"],
+        "weight_decay": [Interval(Real, 0, None, closed="left"), "array-like"],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256, 256),
+        *,
+        visible_unit="bernoulli",
+        learning_rate=0.1,
+        batch_size=100,
+        n_iter=10,
+        method="cd",
+        k=1,
+        momentum="hinton",
+        weight_decay=0.0002,
+        verbose=0,
+        random_state=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.visible_unit = visible_unit
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.method = method
+        self.k = k
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.verbose = verbose
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the RBMs greedily, bottom first.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; sparse input needs ``visible_unit='bernoulli'``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X = validate_data(self, X, accept_sparse=self._accept_sparse(),
+                          dtype=(np.float64, np.float32))
+        sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        values = {name: per_layer(getattr(self, name), len(sizes), name)
+                  for name in RBM_SETTINGS}
+        settings = [
+            {name: values[name][i] for name in RBM_SETTINGS} | {"verbose": max(self.verbose - 1, 0)}
+            for i in range(len(sizes))
+        ]
+        learners = make_layer_learners(
+            "rbm", sizes, settings=settings, random_state=self.random_state,
+            first_visible=self.visible_unit,
+        )
+        self.estimators_ = pretrain_layers(X, learners, verbose=self.verbose)
+        return self
+
+    def _accept_sparse(self):
+        return "csr" if self.visible_unit == "bernoulli" else None
+
+    def transform(self, X):
+        """Pass ``X`` up the stack: the top layer's hidden probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, hidden_layer_sizes[-1])
+            P(h=1 | layer below) of the top layer, each layer fed the
+            probabilities of the one below.
+        """
+        check_is_fitted(self)
+        H = validate_data(self, X, accept_sparse=self._accept_sparse(),
+                          dtype=(np.float64, np.float32), reset=False)
+        for rbm in self.estimators_:
+            H = rbm.transform(H)
+        return H
+
+    def sample(self, n_samples=1, *, n_steps=1000, mean=False, random_state=None):
+        """Generate visible vectors from the DBN's generative model.
+
+        ``n_steps`` steps of block Gibbs sampling in the top RBM (see
+        :meth:`BernoulliRBM.sample`) give a state of the layer below it; one
+        ancestral pass down the directed layers then draws each lower layer
+        from ``p(h(l-1) | h(l))`` (Hinton, Osindero & Teh 2006, section 4).
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of independent chains, one sample each.
+        n_steps : int, default=1000
+            Gibbs steps in the top RBM.
+        mean : bool, default=False
+            Return the visible layer's conditional mean ``E[v | h1]`` instead
+            of a draw (the smooth images of Hinton et al. 2006); the hidden
+            layers are drawn either way.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the chains and of the downward pass.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features_in_)
+            Samples.
+        """
+        check_is_fitted(self)
+        rng = rng_from(random_state)
+        top, below = self.estimators_[-1], self.estimators_[:-1]
+        h = top.sample(n_samples, n_steps=n_steps, mean=mean and not below, random_state=rng)
+        for i, rbm in enumerate(reversed(below)):
+            W, b, _ = rbm._params()
+            p = visible_mean(h, W, b, rbm._visible)
+            last = i == len(below) - 1
+            h = p if (last and mean) else sample_units(p, rng, rbm._visible)
+        return h
+
+    def _encoder_layers(self):
+        """``[(coef (n_in, n_out), intercept, activation), ...]`` of the up-pass,
+        bottom first: the layers a deep estimator can start from."""
+        check_is_fitted(self)
+        return [
+            (*rbm._layer_params()[:2], "logistic" if rbm.hidden_unit == "bernoulli" else "identity")
+            for rbm in self.estimators_
+        ]
+
+    @property
+    def _n_features_out(self):
+        return self.estimators_[-1].n_components
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self.visible_unit == "bernoulli"
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
