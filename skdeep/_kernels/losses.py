@@ -1,0 +1,80 @@
+"""Losses of a network's output, summed over rows.
+
+``LOSSES[name].value(Y, A)`` is the loss of outputs ``A`` against targets ``Y``
+summed over the rows; ``gradient(Y, A)`` its derivative with respect to ``A``.
+Each loss has a canonical output activation (its matching link) with which the
+gradient with respect to the pre-activation is simply ``A - Y``;
+:func:`output_delta` uses that shortcut and otherwise chains the activation's
+derivative.
+"""
+
+import numpy as np
+from scipy.special import xlogy
+
+from .activations import DERIVATIVES
+
+
+def _clip(A):
+    eps = np.finfo(A.dtype).eps
+    return np.clip(A, eps, 1 - eps)
+
+
+class SquaredError:
+    """L(y, a) = ||a - y||^2 / 2 per row; canonical with the identity output."""
+
+    canonical = "identity"
+
+    @staticmethod
+    def value(Y, A):
+        D = A - Y
+        return 0.5 * float(np.einsum("ij,ij->", D, D))
+
+    @staticmethod
+    def gradient(Y, A):
+        return A - Y
+
+
+class LogLoss:
+    """Multiclass cross-entropy L(y, a) = -sum_k y_k log a_k; canonical with softmax."""
+
+    canonical = "softmax"
+
+    @staticmethod
+    def value(Y, A):
+        return -float(xlogy(Y, _clip(A)).sum())
+
+    @staticmethod
+    def gradient(Y, A):
+        return -Y / _clip(A)
+
+
+class BinaryLogLoss:
+    """Cross-entropy of targets in [0, 1]:
+    L(y, a) = -sum_k y_k log a_k + (1 - y_k) log(1 - a_k); canonical with logistic."""
+
+    canonical = "logistic"
+
+    @staticmethod
+    def value(Y, A):
+        A = _clip(A)
+        return -float((xlogy(Y, A) + xlogy(1 - Y, 1 - A)).sum())
+
+    @staticmethod
+    def gradient(Y, A):
+        A = _clip(A)
+        return (A - Y) / (A * (1 - A))
+
+
+LOSSES = {
+    "squared_error": SquaredError,
+    "log_loss": LogLoss,
+    "binary_log_loss": BinaryLogLoss,
+}
+
+
+def output_delta(loss, Y, A, activation):
+    """Per-row gradient of ``LOSSES[loss]`` with respect to the output layer's
+    pre-activation, the output ``A`` being ``ACTIVATIONS[activation]`` of it."""
+    if LOSSES[loss].canonical == activation:
+        return A - Y
+    return DERIVATIVES[activation](A, LOSSES[loss].gradient(Y, A))
