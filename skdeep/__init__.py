@@ -5,13 +5,17 @@ autoencoders, the variational autoencoder and generative baselines, as
 scikit-learn estimators.
 """
 
+from ._autoencoder import Autoencoder
 from ._dbn import DBN
+from ._generative import GaussianMixtureClassifier
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Autoencoder",
     "BernoulliRBM",
     "DBN",
     "GaussianBernoulliRBM",
+    "GaussianMixtureClassifier",
 ]

@@ -29,7 +29,9 @@ def public_estimators():
 INIT_PARAMS = {
     "BernoulliRBM": dict(n_components=4, n_iter=3, random_state=0),
     "GaussianBernoulliRBM": dict(n_components=4, n_iter=3, random_state=0),
+    "GaussianMixtureClassifier": dict(n_components=1, max_iter=20, random_state=0),
     "DBN": dict(hidden_layer_sizes=(5, 3), n_iter=3, batch_size=10, random_state=0),
+    "Autoencoder": dict(n_components=4, n_iter=3, random_state=0),
 }
 
 # {estimator name: {check name: reason}}
