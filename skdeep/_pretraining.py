@@ -14,6 +14,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import clone
 
+from ._autoencoder import Autoencoder
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, rng_from
 
 PRETRAINING = ("rbm", "autoencoder", "denoising")
@@ -46,7 +47,7 @@ def _learner_classes(pretraining, first_visible, top_hidden, n_layers):
             cls = GaussianBernoulliRBM if visible == "gaussian" else BernoulliRBM
             fixed = {"hidden_unit": hidden}
         else:
-            cls = _autoencoder_class()
+            cls = Autoencoder
             fixed = {
                 "activation": "identity" if hidden == "gaussian" else "logistic",
                 "loss": "squared_error" if visible == "gaussian" else "cross_entropy",
@@ -114,19 +115,9 @@ def make_layer_learners(pretraining, hidden_layer_sizes, *, settings=None,
     return learners
 
 
-def _autoencoder_class():
-    try:
-        from ._autoencoder import Autoencoder
-    except ImportError:  # pragma: no cover - until the autoencoder module lands
-        return None
-    return Autoencoder
-
-
 def _check_known(layer_settings):
     known = set()
-    for cls in (BernoulliRBM, GaussianBernoulliRBM, _autoencoder_class()):
-        if cls is None:
-            continue
+    for cls in (BernoulliRBM, GaussianBernoulliRBM, Autoencoder):
         known |= set(cls().get_params())
     for kwargs in layer_settings:
         unknown = sorted(set(kwargs) - known)

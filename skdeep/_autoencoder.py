@@ -1,0 +1,442 @@
+"""Autoencoders: the one-hidden-layer (denoising) Autoencoder and the
+DBNAutoencoder of Hinton & Salakhutdinov (2006)."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._compat import Interval, StrOptions, _fit_context
+from ._kernels.init import INITS
+from ._kernels.network import forward, loss_and_gradients
+from ._kernels.noise import NOISES
+from ._kernels.optimizers import OPTIMIZERS
+from ._rbm import HINTON_MOMENTUM, rng_from
+from ._training import History, run_epochs
+
+#: ``loss`` parameter -> (kernel loss, matching output activation)
+RECONSTRUCTION_LOSSES = {
+    "cross_entropy": ("binary_log_loss", "logistic"),
+    "squared_error": ("squared_error", "identity"),
+}
+#: activations a hidden layer may use (softmax is an output activation only)
+HIDDEN_ACTIVATIONS = {"identity", "logistic", "tanh", "relu", "leaky_relu"}
+#: optimizers whose constructor takes ``momentum``
+MOMENTUM_OPTIMIZERS = {"momentum", "nesterov"}
+
+
+def momentum_at(momentum, epoch):
+    """The momentum of epoch ``epoch`` (from 0): a constant, or Hinton's 0.5 then 0.9."""
+    if momentum == "hinton":
+        low, high, switch = HINTON_MOMENTUM
+        return low if epoch < switch else high
+    return momentum
+
+
+def make_optimizer(name, params, learning_rate, momentum):
+    """``OPTIMIZERS[name]`` over ``params``; ``momentum`` for the momentum methods."""
+    if name in MOMENTUM_OPTIMIZERS:
+        return OPTIMIZERS[name](params, learning_rate, momentum=momentum_at(momentum, 0))
+    return OPTIMIZERS[name](params, learning_rate)
+
+
+def squared_errors(X, R):
+    """Squared reconstruction error ||x - r||^2 of each row."""
+    D = R - X
+    return np.einsum("ij,ij->i", D, D)
+
+
+class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Encode, decode, score; subclasses provide ``_encoder()`` and ``_decoder()``,
+    each ``(coefs, intercepts, activations)`` of a feed-forward net."""
+
+    def _check_range(self, X):
+        if self.loss == "cross_entropy" and X.size and (X.min() < 0 or X.max() > 1):
+            warnings.warn(
+                f"{type(self).__name__} with loss='cross_entropy' models values in "
+                f"[0, 1], but X has values in [{X.min():.3g}, {X.max():.3g}]. Use "
+                "loss='squared_error' for real-valued data, or scale X to [0, 1] "
+                "with sklearn.preprocessing.MinMaxScaler.",
+                UserWarning,
+            )
+
+    def _encode(self, X):
+        return forward(X, *self._encoder()).output
+
+    def _decode(self, H):
+        return forward(H, *self._decoder()).output
+
+    def transform(self, X):
+        """Encode ``X``: the code layer's activations.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, n_components)
+            The code.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        return self._encode(X)
+
+    def inverse_transform(self, X):
+        """Decode a code: the reconstruction of the input.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Codes, as :meth:`transform` returns them.
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features_in_)
+            Reconstructions (the decoder's output means).
+        """
+        check_is_fitted(self)
+        H = check_array(X, dtype=(np.float64, np.float32))
+        if H.shape[1] != self._n_features_out:
+            raise ValueError(
+                f"X has {H.shape[1]} features, but {type(self).__name__} has a code "
+                f"of {self._n_features_out} units."
+            )
+        return self._decode(H)
+
+    def score_samples(self, X):
+        """Minus the squared reconstruction error of each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            ``-||x - decode(encode(x))||^2``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        return -squared_errors(X, self._decode(self._encode(X)))
+
+    def score(self, X, y=None):
+        """Minus the mean squared reconstruction error per sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            ``-mean ||x - decode(encode(x))||^2``; higher is better, so
+            ``GridSearchCV`` can select settings without a ``scoring``.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def _encoder_layers(self):
+        """``[(coef (n_in, n_out), intercept, activation), ...]`` of the encoder,
+        bottom first: the layers a deep estimator can start from."""
+        check_is_fitted(self)
+        return list(zip(*self._encoder()))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+_SHARED_CONSTRAINTS = {
+    "loss": [StrOptions(set(RECONSTRUCTION_LOSSES))],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "momentum": [Interval(Real, 0, 1, closed="left"), StrOptions({"hinton"})],
+    "shuffle": ["boolean"],
+    "verbose": ["verbose"],
+    "random_state": ["random_state"],
+}
+
+
+class Autoencoder(_BaseAutoencoder):
+    """One-hidden-layer autoencoder; with ``noise``, a denoising autoencoder.
+
+    The encoder ``h = f(x W^T + c)`` and the decoder ``r = g(h W' + b)`` are
+    trained to reconstruct ``x`` from ``x`` or, with ``noise``, from a
+    corrupted copy of it (Vincent et al. 2008). With ``tied=True`` the decoder
+    weights are the encoder's, ``W' = W``. It is the layer learner of stacked
+    (denoising) autoencoders and is useful alone.
+
+    Read more in the :ref:`User Guide <autoencoder>`.
+
+    Parameters
+    ----------
+    n_components : int, default=256
+        Number of hidden units.
+    activation : {'logistic', 'tanh', 'relu', 'leaky_relu', 'identity'}, default='logistic'
+        Activation ``f`` of the hidden layer.
+    loss : {'cross_entropy', 'squared_error'}, default='cross_entropy'
+        Reconstruction loss, with its matching decoder output ``g``:
+        cross-entropy with a logistic output, for data in [0, 1]; squared
+        error with a linear output, for real-valued data.
+    tied : bool, default=True
+        Decoder weights equal to the encoder's.
+    noise : {'gaussian', 'masking'} or None, default=None
+        Corruption of the input during training: additive Gaussian noise of
+        standard deviation ``noise_level``, or masking noise (each input set
+        to 0 with probability ``noise_level``).
+    noise_level : float, default=0.25
+        Standard deviation of the Gaussian noise or masking probability.
+    optimizer : {'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'rmsprop', \
+'adam', 'radam'}, default='momentum'
+        Update rule of the minibatch steps.
+    learning_rate : float, default=0.1
+        Step size.
+    momentum : float in [0, 1) or 'hinton', default=0.9
+        Momentum of 'momentum' and 'nesterov'; 'hinton' is 0.5 for 5 epochs,
+        then 0.9.
+    batch_size : int, default=10
+        Rows per minibatch; the loss is averaged over the rows of a batch.
+    n_iter : int, default=10
+        Epochs of ``fit``.
+    weight_decay : float, default=0.0
+        L2 penalty ``weight_decay / 2 * ||W||^2`` on the weights.
+    shuffle : bool, default=True
+        Shuffle the rows at every epoch.
+    verbose : int, default=0
+        If positive, print one line per epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialisation, shuffling and noise.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+        Encoder weights W.
+    decoder_components_ : ndarray of shape (n_components, n_features)
+        Decoder weights W'; only with ``tied=False``.
+    intercept_hidden_ : ndarray of shape (n_components,)
+        Hidden biases c.
+    intercept_visible_ : ndarray of shape (n_features,)
+        Reconstruction biases b.
+    loss_curve_ : list of float
+        Mean training loss per sample (under the noise) of each epoch.
+    n_iter_ : int
+        Epochs run in total.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    DBNAutoencoder : A deep autoencoder, pre-trained layer by layer.
+    BernoulliRBM : The other layer learner.
+    sklearn.decomposition.PCA : The linear autoencoder's solution.
+
+    Notes
+    -----
+    The training objective of a batch ``B`` is
+    ``1/|B| sum_{x in B} L(x, g(f(x~ W^T + c) W' + b)) + weight_decay/2 ||W||^2``
+    with ``x~`` the corrupted input; cross-entropy is
+    ``L(x, r) = -sum_i x_i log r_i + (1 - x_i) log(1 - r_i)``.
+
+    References
+    ----------
+    .. [1] Vincent, P., Larochelle, H., Bengio, Y. and Manzagol, P.-A. (2008).
+       Extracting and composing robust features with denoising autoencoders.
+       ICML.
+    .. [2] Bengio, Y., Lamblin, P., Popovici, D. and Larochelle, H. (2007).
+       Greedy layer-wise training of deep networks. NIPS.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdeep import Autoencoder
+    >>> X = load_digits().data / 16
+    >>> ae = Autoencoder(n_components=32, noise="masking", random_state=0).fit(X)
+    >>> ae.transform(X).shape
+    (1797, 32)
+    >>> ae.inverse_transform(ae.transform(X)).shape
+    (1797, 64)
+    """
+
+    _parameter_constraints = {
+        **_SHARED_CONSTRAINTS,
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(HIDDEN_ACTIVATIONS)],
+        "tied": ["boolean"],
+        "noise": [StrOptions(set(NOISES)), None],
+        "noise_level": [Interval(Real, 0, None, closed="left")],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_components=256,
+        *,
+        activation="logistic",
+        loss="cross_entropy",
+        tied=True,
+        noise=None,
+        noise_level=0.25,
+        optimizer="momentum",
+        learning_rate=0.1,
+        momentum=0.9,
+        batch_size=10,
+        n_iter=10,
+        weight_decay=0.0,
+        shuffle=True,
+        verbose=0,
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.activation = activation
+        self.loss = loss
+        self.tied = tied
+        self.noise = noise
+        self.noise_level = noise_level
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.weight_decay = weight_decay
+        self.shuffle = shuffle
+        self.verbose = verbose
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train for ``n_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train for one epoch, initialising on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, incremental=True)
+
+    def _fit(self, X, incremental):
+        first = not (incremental and hasattr(self, "components_"))
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=first)
+        if self.noise == "masking" and self.noise_level >= 1:
+            raise ValueError(f"noise_level is a masking probability in [0, 1); got {self.noise_level}.")
+        self._check_range(X)
+        if first:
+            self._initialize(X)
+        rng, params = self._rng, self._params()
+        corrupt = NOISES[self.noise] if self.noise is not None else None
+
+        def step(rows):
+            target = X[rows]
+            inputs = corrupt(target, self.noise_level, rng) if corrupt else target
+            _, summed, grads = self._objective(inputs, target)
+            self._optimizer.step(params, grads)
+            return summed
+
+        def schedule(epoch):
+            if self.optimizer in MOMENTUM_OPTIMIZERS:
+                self._optimizer.momentum = momentum_at(self.momentum, epoch)
+
+        run_epochs(
+            step, X.shape[0], batch_size=self.batch_size,
+            max_epochs=1 if incremental else self.n_iter, rng=rng, history=self._history,
+            shuffle=self.shuffle, verbose=self.verbose, name=type(self).__name__,
+            on_epoch_start=schedule,
+            is_finite=lambda: all(np.isfinite(p).all() for p in params),
+            divergence_hint=(f"Lower learning_rate (now {self.learning_rate}) of "
+                             f"optimizer={self.optimizer!r}."),
+        )
+        self.n_iter_ = self._history.n_epochs
+        self.loss_curve_ = list(self._history.loss_curve)
+        return self
+
+    def _initialize(self, X):
+        self._rng = rng_from(self.random_state)
+        n_features, dtype = X.shape[1], X.dtype
+        coef, self.intercept_hidden_ = INITS["xavier"](n_features, self.n_components, self._rng, dtype)
+        self.components_ = np.ascontiguousarray(coef.T)
+        self.intercept_visible_ = np.zeros(n_features, dtype=dtype)
+        if not self.tied:
+            self.decoder_components_ = INITS["xavier"](self.n_components, n_features, self._rng, dtype)[0]
+        elif hasattr(self, "decoder_components_"):
+            del self.decoder_components_
+        self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate,
+                                         self.momentum)
+        self._history = History()
+
+    def _params(self):
+        params = [self.components_, self.intercept_hidden_, self.intercept_visible_]
+        return params + ([] if self.tied else [self.decoder_components_])
+
+    def _decoder_weights(self):
+        return self.components_ if self.tied else self.decoder_components_
+
+    def _encoder(self):
+        return [self.components_.T], [self.intercept_hidden_], [self.activation]
+
+    def _decoder(self):
+        output = RECONSTRUCTION_LOSSES[self.loss][1]
+        return [self._decoder_weights()], [self.intercept_visible_], [output]
+
+    def _objective(self, inputs, target):
+        """Objective of reconstructing ``target`` from ``inputs``, its summed loss,
+        and the gradients in the order of ``_params()``."""
+        loss, output = RECONSTRUCTION_LOSSES[self.loss]
+        coefs, intercepts, activations = (a + b for a, b in zip(self._encoder(), self._decoder()))
+        objective, summed, grads = loss_and_gradients(
+            inputs, target, coefs, intercepts, activations, loss
+        )
+        W = self.components_
+        grad_W = grads.coefs[0].T.copy()
+        if self.tied:  # W appears in both layers
+            grad_W += grads.coefs[1]
+        if self.weight_decay:
+            grad_W += self.weight_decay * W
+            objective += 0.5 * self.weight_decay * float(np.vdot(W, W))
+        result = [grad_W, grads.intercepts[0], grads.intercepts[1]]
+        return objective, summed, result + ([] if self.tied else [grads.coefs[1]])
+
+    def _layer_params(self):
+        """The layer as a feed-forward layer: ``(coef (n_in, n_out), intercept_hidden,
+        intercept_visible)``, the protocol every layer-wise learner follows."""
+        check_is_fitted(self)
+        return self.components_.T, self.intercept_hidden_, self.intercept_visible_
+
+    @property
+    def _n_features_out(self):
+        return self.components_.shape[0]
