@@ -6,9 +6,10 @@ scikit-learn estimators.
 """
 
 from ._autoencoder import Autoencoder
-from ._dbn import DBN
+from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
+from ._vae import VariationalAutoencoder
 
 __version__ = "0.1.0.dev0"
 
@@ -16,6 +17,9 @@ __all__ = [
     "Autoencoder",
     "BernoulliRBM",
     "DBN",
+    "DBNClassifier",
+    "DBNRegressor",
     "GaussianBernoulliRBM",
     "GaussianMixtureClassifier",
+    "VariationalAutoencoder",
 ]

@@ -5,12 +5,17 @@ the decoder's output ``out`` parameterizes p(x | z): Bernoulli logits, or the
 mean of a unit-variance Gaussian. Everything here is per sample (one value per
 row) and in nats; gradients are of the quantity itself (to be maximised), with
 respect to the arrays named, so a caller minimising ``-ELBO`` negates them.
+
+The networks are ``(coefs, intercepts, activations)`` triples of
+:mod:`.network`; the encoder's output is ``[mu, log_var]`` side by side.
 """
 
 import math
 
 import numpy as np
 from scipy.special import expit, logsumexp
+
+from .network import backward, forward
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -119,3 +124,57 @@ def importance_weighted_bound(log_w):
     """log (1/k) sum_k w_k over axis 0 (Burda et al. 2016, eq. 8), with
     log-sum-exp; it is the ELBO for k = 1 and rises to log p(x) as k grows."""
     return logsumexp(log_w, axis=0) - math.log(log_w.shape[0])
+
+
+def encode(X, encoder):
+    """Posterior parameters ``(mu, log_var)`` of each row of ``X``."""
+    h = forward(X, *encoder).output
+    d = h.shape[1] // 2
+    return h[:, :d], h[:, d:]
+
+
+def decode(Z, decoder):
+    """Decoder output (logits or means) of each row of ``Z``."""
+    return forward(Z, *decoder).output
+
+
+def elbo_gradients(X, eps, encoder, decoder, likelihood="bernoulli"):
+    """Single-sample ELBO of each row with the noise ``eps``, and the gradients
+    of ``-mean(ELBO)`` (the loss minimised) for the encoder and the decoder.
+
+    Returns ``(elbo, encoder_gradients, decoder_gradients)``, the gradients as
+    :class:`.network.Gradients`. The KL term is in closed form, so only the
+    reconstruction term is a Monte Carlo estimate (Kingma & Welling 2014, eq. 10).
+    """
+    n = X.shape[0]
+    enc = forward(X, *encoder)
+    d = eps.shape[1]
+    mu, log_var = enc.output[:, :d], enc.output[:, d:]
+    dec = forward(reparameterize(mu, log_var, eps), *decoder)
+    lik = LIKELIHOODS[likelihood]
+    value = lik.log_prob(X, dec.output) - gaussian_kl(mu, log_var)
+    delta = lik.gradient(X, dec.output)
+    delta *= -1.0 / n
+    dec_grads = backward(dec, delta, decoder[0], decoder[2], input_delta=True)
+    g_mu, g_log_var = reparameterize_backward(dec_grads.input_delta, log_var, eps)
+    kl_mu, kl_log_var = gaussian_kl_gradient(mu, log_var)
+    delta = np.concatenate([g_mu + kl_mu / n, g_log_var + kl_log_var / n], axis=1)
+    enc_grads = backward(enc, delta, encoder[0], encoder[2])
+    return value, enc_grads, dec_grads
+
+
+def importance_weighted_log_likelihood(X, eps, encoder, decoder, likelihood="bernoulli",
+                                       max_elements=1 << 22):
+    """The importance-weighted bound of each row (Burda et al. 2016) with the
+    ``k`` draws ``z_k = mu + sigma * eps[k]`` from q(z | x), ``eps`` of shape
+    (k, n_samples, n_components); decodes at most ``max_elements`` outputs at once."""
+    mu, log_var = encode(X, encoder)
+    n_draws, n, d = eps.shape
+    log_w = np.empty((n_draws, n), dtype=mu.dtype)
+    per_chunk = max(1, max_elements // max(1, n * X.shape[1]))
+    for start in range(0, n_draws, per_chunk):
+        z = reparameterize(mu, log_var, eps[start : start + per_chunk])
+        k = z.shape[0]
+        out = decode(z.reshape(k * n, d), decoder).reshape(k, n, -1)
+        log_w[start : start + k] = log_importance_weights(X, out, z, mu, log_var, likelihood)
+    return importance_weighted_bound(log_w)

@@ -1,0 +1,514 @@
+"""The variational autoencoder (Kingma & Welling 2014)."""
+
+import warnings
+import zlib
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._autoencoder import HIDDEN_ACTIVATIONS
+from ._compat import Interval, StrOptions, _fit_context
+from ._kernels import vae
+from ._kernels.init import INITS
+from ._kernels.network import trainable_parameters
+from ._kernels.optimizers import OPTIMIZERS
+from ._kernels.partition import base_rate_biases
+from ._rbm import rng_from
+from ._training import History, run_epochs
+
+#: initialization of a hidden layer by its activation (He et al. 2015 for
+#: rectifiers); output layers and the other activations use Xavier's
+HIDDEN_INITS = {"relu": "he", "leaky_relu": "he"}
+#: decoded outputs (rows x features) per block when scoring
+SCORE_BLOCK = 1 << 22
+
+
+class VariationalAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Variational autoencoder with Gaussian latent variables.
+
+    An encoder network maps x to the mean and log-variance of a diagonal
+    Gaussian posterior q(z | x); a decoder network maps a latent z to the
+    parameters of p(x | z) (Bernoulli or unit-variance Gaussian). Both are
+    trained jointly by maximising the evidence lower bound (ELBO) with the
+    reparameterization trick.
+
+    Read more in the :ref:`User Guide <vae>`.
+
+    Parameters
+    ----------
+    encoder_layer_sizes : array-like of int, default=(500,)
+        Hidden layer sizes of the encoder, from the input upwards.
+    n_components : int, default=20
+        Dimension of the latent space.
+    decoder_layer_sizes : array-like of int or None, default=None
+        Hidden layer sizes of the decoder, from the latent space upwards;
+        ``None`` mirrors the encoder.
+    likelihood : {'bernoulli', 'gaussian'}, default='bernoulli'
+        p(x | z): independent Bernoulli pixels (data in [0, 1]; the decoder
+        outputs logits) or a Gaussian with unit variance around the decoder's
+        output (standardized real-valued data).
+    activation : {'relu', 'tanh', 'logistic', 'leaky_relu', 'identity'}, default='relu'
+        Activation of the hidden layers of both networks.
+    optimizer : {'adam', 'radam', 'rmsprop', 'adagrad', 'adadelta', 'sgd', \
+'momentum', 'nesterov'}, default='adam'
+        Stochastic optimizer of the minibatch ELBO.
+    learning_rate : float, default=1e-3
+        Step size of the optimizer.
+    batch_size : int, default=100
+        Rows per minibatch.
+    max_iter : int, default=50
+        Maximum number of epochs of ``fit``.
+    tol : float, default=1e-4
+        Training stops once the monitored value (the training loss, or the
+        validation ELBO with ``early_stopping``) has not improved by ``tol``
+        nats for ``n_iter_no_change`` consecutive epochs.
+    n_iter_no_change : int, default=10
+        See ``tol``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows, monitor their ELBO
+        (with noise fixed for the whole fit) and keep the best parameters.
+    validation_fraction : float, default=0.1
+        Fraction of rows held out with ``early_stopping``.
+    n_importance_samples : int, default=1
+        Samples from q(z | x) per row in :meth:`score_samples`: 1 gives the
+        ELBO, more the tighter importance-weighted bound (Burda et al. 2016).
+    verbose : int, default=0
+        If positive, print one line per epoch (seconds, training loss).
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialization, shuffling and the noise of training, and the
+        noise of :meth:`score_samples`.
+
+    Attributes
+    ----------
+    encoder_coefs_ : list of ndarray
+        Weight matrices of the encoder, layer ``i`` of shape (n_in, n_out); the
+        last one maps to ``2 * n_components`` outputs, the posterior mean then
+        log-variance.
+    encoder_intercepts_ : list of ndarray
+        Biases of the encoder.
+    decoder_coefs_ : list of ndarray
+        Weight matrices of the decoder, the last one of shape (., n_features).
+    decoder_intercepts_ : list of ndarray
+        Biases of the decoder.
+    loss_curve_ : list of float
+        Training loss (minus the minibatch ELBO, averaged over the rows) of
+        each epoch.
+    validation_scores_ : list of float or None
+        Mean validation ELBO of each epoch with ``early_stopping``, else None.
+    best_validation_score_ : float or None
+        Best of ``validation_scores_``, else None.
+    n_iter_ : int
+        Epochs run in total (``partial_fit`` adds one per call).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    DBNAutoencoder : Deterministic deep autoencoder pre-trained with RBMs.
+    sklearn.decomposition.PCA : The linear-Gaussian special case, in closed form.
+    BernoulliRBM : An undirected model whose ``score`` is also in nats.
+
+    Notes
+    -----
+    With q(z | x) = N(mu(x), diag sigma^2(x)) and the prior p(z) = N(0, I),
+    the ELBO of a row is
+
+    ``L(x) = E_q[log p(x | z)] - KL(q(z | x) || p(z)) <= log p(x)``,
+
+    the KL term in closed form, the expectation estimated with one draw
+    ``z = mu + sigma * eps``, ``eps ~ N(0, I)``, through which gradients flow
+    (Kingma & Welling 2014, eq. 10). The importance-weighted bound
+    ``log (1/K) sum_k p(x, z_k) / q(z_k | x)`` with ``z_k ~ q(z | x)`` lies
+    between the ELBO and log p(x) and rises to log p(x) with ``K``
+    (Burda et al. 2016). The noise :meth:`score_samples` uses for a row is
+    seeded by ``random_state`` and the row itself, so each row's score does not
+    depend on the other rows given with it.
+
+    References
+    ----------
+    .. [1] Kingma, D. P. and Welling, M. (2014). Auto-encoding variational
+       Bayes. ICLR.
+    .. [2] Burda, Y., Grosse, R. and Salakhutdinov, R. (2016). Importance
+       weighted autoencoders. ICLR.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdeep import VariationalAutoencoder
+    >>> X = load_digits().data / 16
+    >>> vae = VariationalAutoencoder(encoder_layer_sizes=(64,), n_components=2,
+    ...                              max_iter=5, random_state=0).fit(X)
+    >>> vae.transform(X).shape
+    (1797, 2)
+    >>> vae.sample(3, random_state=0).shape
+    (3, 64)
+    >>> bool(vae.score(X) < 0)  # mean ELBO in nats
+    True
+    """
+
+    _parameter_constraints = {
+        "encoder_layer_sizes": ["array-like"],
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "decoder_layer_sizes": ["array-like", None],
+        "likelihood": [StrOptions(set(vae.LIKELIHOODS))],
+        "activation": [StrOptions(HIDDEN_ACTIVATIONS)],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_importance_samples": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        encoder_layer_sizes=(500,),
+        n_components=20,
+        *,
+        decoder_layer_sizes=None,
+        likelihood="bernoulli",
+        activation="relu",
+        optimizer="adam",
+        learning_rate=1e-3,
+        batch_size=100,
+        max_iter=50,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_importance_samples=1,
+        verbose=0,
+        random_state=None,
+    ):
+        self.encoder_layer_sizes = encoder_layer_sizes
+        self.n_components = n_components
+        self.decoder_layer_sizes = decoder_layer_sizes
+        self.likelihood = likelihood
+        self.activation = activation
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_importance_samples = n_importance_samples
+        self.verbose = verbose
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the encoder and decoder by maximising the ELBO of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Run one epoch over ``X``, initialising the model on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, incremental=True)
+
+    def _fit(self, X, incremental):
+        first = not (incremental and hasattr(self, "encoder_coefs_"))
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=first)
+        self._check_range(X)
+        if first:
+            self._initialize(X)
+        elif X.dtype != self.encoder_coefs_[0].dtype:
+            X = X.astype(self.encoder_coefs_[0].dtype)
+        rng = self._rng
+        X_train, validation_score, save_best = X, None, None
+        if self.early_stopping and not incremental:
+            X_train, validation_score, save_best = self._validation_split(X, rng)
+        encoder, decoder = self._encoder(), self._decoder()
+        params = self._params()
+
+        def step(rows):
+            x = X_train[rows]
+            eps = vae.draw_noise(rng, (x.shape[0], self.n_components), x.dtype)
+            elbo, g_enc, g_dec = vae.elbo_gradients(x, eps, encoder, decoder, self.likelihood)
+            self._optimizer.step(params, g_enc.as_list() + g_dec.as_list())
+            return -float(elbo.sum())
+
+        run_epochs(
+            step,
+            X_train.shape[0],
+            batch_size=self.batch_size,
+            max_epochs=1 if incremental else self.max_iter,
+            rng=rng,
+            history=self._history,
+            verbose=self.verbose,
+            name=type(self).__name__,
+            is_finite=lambda: all(np.isfinite(p).all() for p in params),
+            divergence_hint=(
+                f"Lower learning_rate (now {self.learning_rate}, optimizer="
+                f"{self.optimizer!r}); with real-valued input, standardize it and "
+                "use likelihood='gaussian'."
+            ),
+            tol=None if incremental else self.tol,
+            n_iter_no_change=None if incremental else self.n_iter_no_change,
+            validation_score=validation_score,
+            save_best=save_best,
+            warn_not_converged=not incremental,
+        )
+        if save_best is not None and self._best is not None:
+            for p, best in zip(params, self._best):
+                p[...] = best
+        self._best = None
+        self.n_iter_ = self._history.n_epochs
+        self.loss_curve_ = list(self._history.loss_curve)
+        self.validation_scores_ = list(self._history.validation_scores) or None
+        self.best_validation_score_ = (
+            self._history.best_validation_score if self.validation_scores_ else None
+        )
+        return self
+
+    def _check_range(self, X):
+        if self.likelihood == "bernoulli" and X.size and (X.min() < 0 or X.max() > 1):
+            warnings.warn(
+                f"{type(self).__name__} with likelihood='bernoulli' models values in "
+                f"[0, 1], but X has values in [{X.min():.3g}, {X.max():.3g}]. Use "
+                "likelihood='gaussian' for real-valued data, or scale X to [0, 1] "
+                "with sklearn.preprocessing.MinMaxScaler.",
+                UserWarning,
+            )
+
+    def _initialize(self, X):
+        dtype = X.dtype
+        self._rng = rng_from(self.random_state)
+        n_features = X.shape[1]
+        encoder_sizes = [int(s) for s in np.ravel(self.encoder_layer_sizes)]
+        decoder_sizes = (encoder_sizes[::-1] if self.decoder_layer_sizes is None
+                         else [int(s) for s in np.ravel(self.decoder_layer_sizes)])
+        if min(encoder_sizes + decoder_sizes, default=1) < 1:
+            raise ValueError("Layer sizes must be positive integers, got "
+                             f"{encoder_sizes} and {decoder_sizes}.")
+        self.encoder_coefs_, self.encoder_intercepts_ = self._init_layers(
+            [n_features, *encoder_sizes, 2 * self.n_components], dtype)
+        self.decoder_coefs_, self.decoder_intercepts_ = self._init_layers(
+            [self.n_components, *decoder_sizes, n_features], dtype)
+        # output biases at the data's base rates, so training starts from the
+        # independent-pixel model (Hinton 2010, section 8, for the RBM)
+        mean = X.mean(axis=0)
+        self.decoder_intercepts_[-1][...] = base_rate_biases(mean, X.shape[0], self.likelihood)
+        self._optimizer = OPTIMIZERS[self.optimizer](self._params(), self.learning_rate)
+        self._history = History()
+        self._best = None
+
+    def _init_layers(self, sizes, dtype):
+        coefs, intercepts = [], []
+        n_layers = len(sizes) - 1
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            hidden = i < n_layers - 1
+            init = HIDDEN_INITS.get(self.activation, "xavier") if hidden else "xavier"
+            W, b = INITS[init](n_in, n_out, self._rng, dtype)
+            coefs.append(W)
+            intercepts.append(b)
+        return coefs, intercepts
+
+    def _validation_split(self, X, rng):
+        n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
+        if n_val >= X.shape[0]:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves no training "
+                f"rows out of {X.shape[0]}."
+            )
+        order = rng.permutation(X.shape[0])
+        X_val, X_train = X[order[:n_val]], X[order[n_val:]]
+        eps = vae.draw_noise(rng, (n_val, self.n_components), X.dtype)
+
+        def validation_score():
+            mu, log_var = vae.encode(X_val, self._encoder())
+            out = vae.decode(vae.reparameterize(mu, log_var, eps), self._decoder())
+            return float(np.mean(vae.elbo(X_val, out, mu, log_var, self.likelihood)))
+
+        def save_best():
+            self._best = [p.copy() for p in self._params()]
+
+        return X_train, validation_score, save_best
+
+    # ------------------------------------------------------------- the model
+    def _encoder(self):
+        n = len(self.encoder_coefs_)
+        return (self.encoder_coefs_, self.encoder_intercepts_,
+                [self.activation] * (n - 1) + ["identity"])
+
+    def _decoder(self):
+        n = len(self.decoder_coefs_)
+        return (self.decoder_coefs_, self.decoder_intercepts_,
+                [self.activation] * (n - 1) + ["identity"])
+
+    def _params(self):
+        return (trainable_parameters(self.encoder_coefs_, self.encoder_intercepts_)
+                + trainable_parameters(self.decoder_coefs_, self.decoder_intercepts_))
+
+    def transform(self, X):
+        """Posterior mean E[z | x] of each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_components)
+            The means of q(z | x).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        return vae.encode(X, self._encoder())[0].copy()
+
+    def inverse_transform(self, X):
+        """Decoder mean E[x | z] of each latent vector.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Latent vectors, as :meth:`transform` returns them.
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features_in_)
+            Pixel probabilities (Bernoulli likelihood) or means (Gaussian).
+        """
+        check_is_fitted(self)
+        Z = check_array(X, dtype=(np.float64, np.float32))
+        if Z.shape[1] != self.n_components:
+            raise ValueError(
+                f"X has {Z.shape[1]} features, but {type(self).__name__} has "
+                f"{self.n_components} latent components."
+            )
+        return vae.LIKELIHOODS[self.likelihood].mean(vae.decode(Z, self._decoder()))
+
+    def sample(self, n_samples=1, *, mean=False, random_state=None):
+        """Draw from the model: z ~ N(0, I), then x ~ p(x | z).
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of samples.
+        mean : bool, default=False
+            Return E[x | z] instead of a draw (smoother images).
+        random_state : int, RandomState instance or None, default=None
+            Seed of the draws.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features_in_)
+            Samples.
+        """
+        check_is_fitted(self)
+        rng = rng_from(random_state)
+        dtype = self.decoder_coefs_[0].dtype
+        out = vae.decode(vae.draw_noise(rng, (n_samples, self.n_components), dtype),
+                         self._decoder())
+        lik = vae.LIKELIHOODS[self.likelihood]
+        return lik.mean(out) if mean else lik.sample(out, rng)
+
+    def score_samples(self, X):
+        """ELBO, or the importance-weighted bound, of each row, in nats.
+
+        With ``n_importance_samples=1`` the single-sample ELBO (KL in closed
+        form); with ``K > 1`` the bound ``log (1/K) sum_k p(x, z_k) / q(z_k | x)``,
+        a lower bound of log p(x) that tightens as ``K`` grows, comparable with
+        an RBM's AIS log-likelihood.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            Lower bounds of log p(x) (log-densities for ``likelihood='gaussian'``).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        seed = int(rng_from(self.random_state).integers(1 << 32))
+        k = self.n_importance_samples
+        rows = max(1, SCORE_BLOCK // (k * X.shape[1]))
+        encoder, decoder = self._encoder(), self._decoder()
+        scores = []
+        for start in range(0, X.shape[0], rows):
+            x = X[start : start + rows]
+            eps = np.moveaxis(self._row_noise(x, seed, k), 1, 0)
+            if k == 1:
+                mu, log_var = vae.encode(x, encoder)
+                out = vae.decode(vae.reparameterize(mu, log_var, eps[0]), decoder)
+                scores.append(vae.elbo(x, out, mu, log_var, self.likelihood))
+            else:
+                scores.append(vae.importance_weighted_log_likelihood(
+                    x, eps, encoder, decoder, self.likelihood))
+        return np.concatenate(scores)
+
+    def _row_noise(self, X, seed, k):
+        """(n, k, n_components) standard normal noise, each row's drawn from a
+        generator seeded by ``seed`` and the row's bytes."""
+        noise = np.empty((X.shape[0], k, self.n_components), dtype=X.dtype)
+        for i, row in enumerate(X):
+            rng = np.random.default_rng([seed, zlib.crc32(np.ascontiguousarray(row).tobytes())])
+            noise[i] = vae.draw_noise(rng, (k, self.n_components), X.dtype)
+        return noise
+
+    def score(self, X, y=None):
+        """Mean of :meth:`score_samples` over the rows of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            Mean lower bound of log p(x) in nats; higher is better.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    @property
+    def _n_features_out(self):
+        return self.n_components
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
