@@ -6,7 +6,7 @@ scikit-learn estimators.
 """
 
 from ._autoencoder import Autoencoder
-from ._dbn import DBN
+from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
 from ._vae import VariationalAutoencoder
@@ -17,6 +17,8 @@ __all__ = [
     "Autoencoder",
     "BernoulliRBM",
     "DBN",
+    "DBNClassifier",
+    "DBNRegressor",
     "GaussianBernoulliRBM",
     "GaussianMixtureClassifier",
     "VariationalAutoencoder",

@@ -1,0 +1,502 @@
+"""Fine-tuned deep networks: the machinery shared by DBNClassifier and DBNRegressor.
+
+A network is built bottom-up from (1) the layers of another fitted estimator
+(transfer learning), (2) layers pre-trained greedily by
+:func:`skdeep._pretraining.pretrain_layers`, or (3) random initialisation, and
+topped with an output layer; then the whole net is fine-tuned by
+back-propagation through :func:`skdeep._training.run_epochs`.
+"""
+
+import copy
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone, is_classifier, is_regressor
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted
+
+from ._compat import Interval, StrOptions, _fit_context
+from ._kernels.init import INITS
+from ._kernels.network import (
+    BatchNorm,
+    forward,
+    loss_and_gradients,
+    trainable_parameters,
+)
+from ._kernels.optimizers import OPTIMIZERS, conjugate_gradient
+from ._pretraining import (
+    PRETRAINING,
+    check_hidden_layer_sizes,
+    make_layer_learners,
+    pretrain_layers,
+)
+from ._rbm import rng_from
+from ._training import History, run_epochs
+
+#: the hidden activations of a fine-tuned net
+HIDDEN_ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu")
+#: 'cg' minimises each (large) minibatch by conjugate gradient instead of a step rule
+FINE_TUNING_OPTIMIZERS = (*OPTIMIZERS, "cg")
+#: CG iterations per minibatch (Hinton & Salakhutdinov 2006: 3 line searches
+#: on batches of 1000)
+CG_ITERATIONS = 3
+#: estimator parameter -> layer learner parameter of the pre-training
+PRETRAIN_SETTINGS = {
+    "pretrain_n_iter": "n_iter",
+    "pretrain_learning_rate": "learning_rate",
+    "pretrain_batch_size": "batch_size",
+    "pretrain_k": "k",
+    "pretrain_momentum": "momentum",
+    "pretrain_weight_decay": "weight_decay",
+}
+
+
+def transferred_layers(source, X, y):
+    """``[(coef, intercept, activation), ...]`` of ``source``'s hidden layers.
+
+    ``source`` is a fitted estimator with ``_encoder_layers()`` (a DBN, an
+    autoencoder, a fine-tuned deep estimator, or a
+    :class:`sklearn.frozen.FrozenEstimator` of one). An unfitted one (what
+    :func:`sklearn.base.clone` makes of a fitted estimator) is cloned and
+    fitted on ``X`` first. Arrays are copied: the source is never modified.
+    """
+    if not hasattr(source, "_encoder_layers"):
+        raise TypeError(
+            "init_layers must be a DBN, DBNClassifier, DBNRegressor, Autoencoder or "
+            "DBNAutoencoder (fitted, or wrapped in sklearn.frozen.FrozenEstimator), "
+            f"got {type(source).__name__}."
+        )
+    try:
+        check_is_fitted(source)
+    except Exception:
+        source = clone(source)
+        fit_args = (X, y) if is_classifier(source) or is_regressor(source) else (X,)
+        source.fit(*fit_args)
+    return [(np.array(W, dtype=X.dtype), np.array(b, dtype=X.dtype), act)
+            for W, b, act in source._encoder_layers()]
+
+
+def folded_layer(coef, intercept, norm):
+    """Coefficient and intercept of a layer with its batch norm (inference mode)
+    folded in: gamma (x W + b - mean) / sqrt(var + eps) + beta."""
+    if norm is None:
+        return coef.copy(), intercept.copy()
+    scale = norm.gamma / np.sqrt(norm.running_var + norm.eps)
+    return coef * scale, (intercept - norm.running_mean) * scale + norm.beta
+
+
+class BaseDeepNetwork(BaseEstimator):
+    """Pre-training (or transfer) then back-propagation fine-tuning.
+
+    Subclasses set ``_loss`` and ``_out_activation`` and implement
+    ``_validate_targets(X, y, first)`` returning ``(X, Y)`` with ``Y`` the
+    2-D network targets, and ``_validation_score(X, y)``.
+    """
+
+    _loss = None
+    _out_activation = None
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "pretraining": [StrOptions(set(PRETRAINING)), None],
+        "visible_unit": [StrOptions({"bernoulli", "gaussian"})],
+        "pretrain_n_iter": [Interval(Integral, 0, None, closed="left")],
+        "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "pretrain_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "pretrain_k": [Interval(Integral, 1, None, closed="left")],
+        "pretrain_momentum": [Interval(Real, 0, 1, closed="left"), StrOptions({"hinton"})],
+        "pretrain_weight_decay": [Interval(Real, 0, None, closed="left")],
+        "init_layers": "no_validation",  # checked in fit: any estimator with layers
+        "n_frozen_layers": [Interval(Integral, 0, None, closed="left")],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
+        "init": [StrOptions(set(INITS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "input_dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_normalization": ["boolean"],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "optimizer": [StrOptions(set(FINE_TUNING_OPTIMIZERS))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256, 256),
+        *,
+        pretraining="rbm",
+        visible_unit="bernoulli",
+        pretrain_n_iter=10,
+        pretrain_learning_rate=0.1,
+        pretrain_batch_size=100,
+        pretrain_k=1,
+        pretrain_momentum="hinton",
+        pretrain_weight_decay=0.0002,
+        init_layers=None,
+        n_frozen_layers=0,
+        activation="logistic",
+        init="xavier",
+        dropout=0.0,
+        input_dropout=0.0,
+        batch_normalization=False,
+        alpha=0.0001,
+        optimizer="adam",
+        learning_rate_init=0.001,
+        momentum=0.9,
+        batch_size=100,
+        max_iter=200,
+        tol=1e-4,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        shuffle=True,
+        warm_start=False,
+        verbose=0,
+        random_state=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.pretraining = pretraining
+        self.visible_unit = visible_unit
+        self.pretrain_n_iter = pretrain_n_iter
+        self.pretrain_learning_rate = pretrain_learning_rate
+        self.pretrain_batch_size = pretrain_batch_size
+        self.pretrain_k = pretrain_k
+        self.pretrain_momentum = pretrain_momentum
+        self.pretrain_weight_decay = pretrain_weight_decay
+        self.init_layers = init_layers
+        self.n_frozen_layers = n_frozen_layers
+        self.activation = activation
+        self.init = init
+        self.dropout = dropout
+        self.input_dropout = input_dropout
+        self.batch_normalization = batch_normalization
+        self.alpha = alpha
+        self.optimizer = optimizer
+        self.learning_rate_init = learning_rate_init
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.shuffle = shuffle
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.random_state = random_state
+
+    # ------------------------------------------------------------ building
+    def _build(self, X, y, n_outputs):
+        """Initial layers: transferred, then pre-trained or random, then the head."""
+        sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        if self.n_frozen_layers > len(sizes):
+            raise ValueError(
+                f"n_frozen_layers={self.n_frozen_layers} exceeds the number of hidden "
+                f"layers ({len(sizes)})."
+            )
+        dtype, rng = X.dtype, self._rng
+        layers = []
+        if self.init_layers is not None:
+            layers = transferred_layers(self.init_layers, X, y)
+            shapes = [W.shape for W, _, _ in layers]
+            expected = list(zip([X.shape[1], *sizes], sizes))[: len(layers)]
+            if len(layers) > len(sizes) or shapes != expected:
+                raise ValueError(
+                    f"init_layers has layers of shapes {shapes}, which must be the "
+                    f"bottom of the network: hidden_layer_sizes={tuple(sizes)} on "
+                    f"{X.shape[1]} features gives {list(zip([X.shape[1], *sizes], sizes))}."
+                )
+        new_sizes = sizes[len(layers):]
+        self.pretrained_layers_ = []
+        if new_sizes and self.pretraining is not None:
+            inputs = X
+            for W, b, act in layers:
+                inputs = forward(inputs, [W], [b], [act]).output
+            visible = self.visible_unit
+            if layers:
+                visible = "bernoulli" if layers[-1][2] == "logistic" else "gaussian"
+            settings = {key: getattr(self, name) for name, key in PRETRAIN_SETTINGS.items()}
+            settings.update(method="cd", verbose=max(int(self.verbose) - 1, 0))
+            learners = make_layer_learners(self.pretraining, new_sizes, settings=settings,
+                                           random_state=rng, first_visible=visible)
+            self.pretrained_layers_ = pretrain_layers(inputs, learners,
+                                                      verbose=self.verbose)
+            for learner in self.pretrained_layers_:
+                W, c, _ = learner._layer_params()
+                layers.append((W.astype(dtype), c.astype(dtype), self.activation))
+        n_in = layers[-1][0].shape[1] if layers else X.shape[1]
+        for size in sizes[len(layers):] + [n_outputs]:
+            W, b = INITS[self.init](n_in, size, rng, dtype)
+            layers.append((W, b, self.activation))
+            n_in = size
+        self.coefs_ = [W for W, _, _ in layers]
+        self.intercepts_ = [b for _, b, _ in layers]
+        self.activations_ = [act for _, _, act in layers[:-1]] + [self._out_activation]
+        self.batch_norms_ = [BatchNorm(size, dtype) if self.batch_normalization else None
+                             for size in sizes] + [None]
+        self._trainable = [i >= self.n_frozen_layers for i in range(len(layers))]
+        params = trainable_parameters(self.coefs_, self.intercepts_, self.batch_norms_,
+                                      self._trainable)
+        self._optimizer = None
+        if self.optimizer != "cg":
+            extra = {"momentum": self.momentum} if self.optimizer in ("momentum", "nesterov") else {}
+            self._optimizer = OPTIMIZERS[self.optimizer](
+                params, learning_rate=self.learning_rate_init, **extra)
+        self._history = History()
+
+    # ------------------------------------------------------------ fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Build the network (unless ``warm_start`` continues a fit), then fine-tune.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels (classifier) or targets (regressor).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, incremental=False)
+
+    def _fit(self, X, y, incremental, classes=None):
+        first = not ((incremental or self.warm_start) and hasattr(self, "coefs_"))
+        X, Y = self._validate_targets(X, y, first, classes)
+        if first or not incremental:
+            self._rng = rng_from(self.random_state)
+        if first:
+            self._build(X, y, Y.shape[1])
+        X_train, Y_train, validation = X, Y, None
+        if self.early_stopping and not incremental:
+            seed = int(self._rng.integers(np.iinfo(np.int32).max))
+            stratify = y if is_classifier(self) else None
+            X_train, X_val, Y_train, _, _, y_val = train_test_split(
+                X, Y, y, test_size=self.validation_fraction, random_state=seed,
+                stratify=stratify)
+            validation = (X_val, y_val)
+        self._fine_tune(X_train, Y_train, validation, incremental)
+        return self
+
+    def _loss_and_gradients(self, X, Y, rng):
+        return loss_and_gradients(
+            X, Y, self.coefs_, self.intercepts_, self.activations_, self._loss,
+            alpha=self.alpha, dropout=[self.input_dropout] + [self.dropout] * (len(self.coefs_) - 1),
+            batch_norms=self.batch_norms_, trainable=self._trainable, rng=rng)
+
+    def _fine_tune(self, X, Y, validation, incremental):
+        rng = self._rng
+        params = trainable_parameters(self.coefs_, self.intercepts_, self.batch_norms_,
+                                      self._trainable)
+        batch_size = min(self.batch_size, X.shape[0])
+
+        def step(rows):
+            Xb, Yb = np.take(X, rows, axis=0), np.take(Y, rows, axis=0)
+            if self._optimizer is not None:
+                _, summed, grads = self._loss_and_gradients(Xb, Yb, rng)
+                self._optimizer.step(params, grads.as_list())
+                return summed
+            seed = int(rng.integers(np.iinfo(np.int64).max))
+            first_loss = []
+
+            def objective(_):  # the same dropout masks at every evaluation
+                value, summed, grads = self._loss_and_gradients(
+                    Xb, Yb, np.random.default_rng(seed))
+                first_loss.append(summed)
+                return value, grads.as_list()
+
+            conjugate_gradient(objective, params, CG_ITERATIONS)
+            return first_loss[0]
+
+        best = []
+
+        def save_best():
+            best[:] = [self._snapshot()]
+
+        stopped = run_epochs(
+            step, X.shape[0], batch_size=batch_size,
+            max_epochs=1 if incremental else self.max_iter, rng=rng,
+            history=self._history, shuffle=self.shuffle, verbose=self.verbose,
+            name=type(self).__name__,
+            is_finite=lambda: all(np.isfinite(p).all() for p in params),
+            divergence_hint=(
+                f"Lower learning_rate_init (now {self.learning_rate_init}) or change "
+                f"the optimizer (now {self.optimizer!r})."
+            ),
+            tol=self.tol, n_iter_no_change=None if incremental else self.n_iter_no_change,
+            validation_score=(None if validation is None
+                              else lambda: self._validation_score(*validation)),
+            save_best=save_best,
+            warn_not_converged=not incremental,
+        )
+        if best:
+            self._restore(best[0])
+        history = self._history
+        self.n_iter_ = history.n_epochs
+        self.t_ = history.t
+        self.loss_curve_ = list(history.loss_curve)
+        self.best_loss_ = history.best_loss if validation is None else None
+        self.validation_scores_ = list(history.validation_scores) if validation else None
+        self.best_validation_score_ = (history.best_validation_score if validation
+                                       else None)
+        self.converged_ = stopped
+
+    def _snapshot(self):
+        return copy.deepcopy((self.coefs_, self.intercepts_, self.batch_norms_))
+
+    def _restore(self, snapshot):
+        for current, saved in zip((self.coefs_, self.intercepts_), snapshot[:2]):
+            for a, b in zip(current, saved):
+                a[...] = b
+        for norm, saved in zip(self.batch_norms_, snapshot[2]):
+            if norm is not None:
+                for name in ("gamma", "beta", "running_mean", "running_var"):
+                    getattr(norm, name)[...] = getattr(saved, name)
+
+    # ------------------------------------------------------------ predicting
+    def _forward(self, X):
+        return forward(X, self.coefs_, self.intercepts_, self.activations_,
+                       batch_norms=self.batch_norms_).output
+
+    def _encoder_layers(self):
+        """``[(coef (n_in, n_out), intercept, activation), ...]`` of the hidden
+        layers, bottom first (batch norm folded in): the layers another deep
+        estimator can start from."""
+        check_is_fitted(self)
+        return [(*folded_layer(W, b, norm), act) for W, b, norm, act in zip(
+            self.coefs_[:-1], self.intercepts_[:-1], self.batch_norms_[:-1],
+            self.activations_[:-1])]
+
+
+PARAMETERS_DOC = """
+    hidden_layer_sizes : array-like of int, default=(256, 256)
+        Units of each hidden layer, bottom first.
+    pretraining : {'rbm', 'autoencoder', 'denoising'} or None, default='rbm'
+        Greedy layer-wise pre-training of the hidden layers: RBMs trained by
+        CD-k (a deep belief network, Hinton et al. 2006), autoencoders (a
+        stacked autoencoder, Bengio et al. 2007), denoising autoencoders with
+        masking noise (Vincent et al. 2010), or None for random initialisation
+        by ``init`` (the no-pre-training baseline).
+    visible_unit : {'bernoulli', 'gaussian'}, default='bernoulli'
+        Input units of the bottom pre-training layer: values in [0, 1], or
+        standardized real values.
+    pretrain_n_iter : int, default=10
+        Pre-training epochs per layer (Hinton & Salakhutdinov 2006 use 50).
+    pretrain_learning_rate : float, default=0.1
+        Learning rate of the pre-training.
+    pretrain_batch_size : int, default=100
+        Rows per pre-training minibatch.
+    pretrain_k : int, default=1
+        Gibbs steps of CD-k (``pretraining='rbm'``).
+    pretrain_momentum : float in [0, 1) or 'hinton', default='hinton'
+        Momentum of the pre-training; 'hinton' is 0.5 for 5 epochs, then 0.9.
+    pretrain_weight_decay : float, default=0.0002
+        L2 penalty on the pre-training weights.
+    init_layers : estimator or None, default=None
+        Transfer learning: a fitted ``DBN``, ``DBNClassifier``, ``DBNRegressor``,
+        ``Autoencoder`` or ``DBNAutoencoder`` (or a
+        :class:`sklearn.frozen.FrozenEstimator` wrapping one) whose hidden
+        layers, with their activations, become the bottom layers of this
+        network; their sizes must be the first entries of
+        ``hidden_layer_sizes``, and the layers above are pre-trained on their
+        output. It is never modified. An unfitted estimator -- what ``clone``
+        and ``GridSearchCV`` make of a fitted one -- is fitted on ``X`` first;
+        wrap a fitted one in ``FrozenEstimator`` to keep it through cloning.
+    n_frozen_layers : int, default=0
+        The bottom layers kept fixed during fine-tuning (the frozen feature
+        extractor of transfer learning).
+    activation : {'logistic', 'tanh', 'relu', 'leaky_relu'}, default='logistic'
+        Activation of the hidden layers that are not transferred. 'logistic'
+        matches what RBM and autoencoder pre-training learned.
+    init : {'xavier', 'lecun', 'he'}, default='xavier'
+        Random initialisation of the output layer and, with
+        ``pretraining=None``, of the hidden layers.
+    dropout : float in [0, 1), default=0.0
+        Probability of dropping each hidden unit during fine-tuning (inverted
+        dropout; none at prediction).
+    input_dropout : float in [0, 1), default=0.0
+        Probability of dropping each input.
+    batch_normalization : bool, default=False
+        Batch-normalize the hidden pre-activations (Ioffe & Szegedy 2015).
+    alpha : float, default=0.0001
+        L2 penalty ``alpha / 2 * sum ||W||^2`` added to the mean loss of a batch.
+    optimizer : {'adam', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', \
+'rmsprop', 'radam', 'cg'}, default='adam'
+        Fine-tuning update rule. 'cg' runs 3 iterations of nonlinear conjugate
+        gradient (``scipy.optimize.minimize(method='CG')``) on each minibatch,
+        as Hinton & Salakhutdinov (2006) did on batches of 1000; use a large
+        ``batch_size`` with it.
+    learning_rate_init : float, default=0.001
+        Step size of the update rule (not used by 'cg'; 'adadelta' uses 1.0 in
+        its paper).
+    momentum : float in [0, 1), default=0.9
+        Momentum of 'momentum' and 'nesterov'.
+    batch_size : int, default=100
+        Rows per fine-tuning minibatch (capped at the number of samples).
+    max_iter : int, default=200
+        Maximum fine-tuning epochs of ``fit``.
+    tol : float, default=1e-4
+        Training stops when the training loss (or, with ``early_stopping``,
+        the validation score) has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        a classifier), stop on its score and keep the best parameters.
+    validation_fraction : float, default=0.1
+        Share of the data held out by ``early_stopping``.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before stopping.
+    shuffle : bool, default=True
+        Shuffle the rows at every epoch.
+    warm_start : bool, default=False
+        Continue fine-tuning the fitted network at ``fit`` instead of building
+        a new one.
+    verbose : int, default=0
+        If positive, print one line per fine-tuning epoch (seconds, loss,
+        validation score) and one per pre-trained layer; above 1 the
+        pre-training layers print their epochs too.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the one random generator of a fit: pre-training, initialisation,
+        validation split, shuffling and dropout."""
+
+ATTRIBUTES_DOC = """
+    coefs_ : list of ndarray
+        Weight matrix of each layer, of shape (n_in, n_out).
+    intercepts_ : list of ndarray
+        Bias vector of each layer.
+    activations_ : list of str
+        Activation of each layer, the output layer's last.
+    batch_norms_ : list
+        The batch normalization of each layer (``None`` where there is none).
+    pretrained_layers_ : list of estimators
+        The fitted layer learners of the pre-training (empty without).
+    loss_curve_ : list of float
+        Mean training loss per sample (without the penalty) of each epoch.
+    best_loss_ : float or None
+        Lowest training loss; None with ``early_stopping``.
+    validation_scores_ : list of float or None
+        Validation score of each epoch with ``early_stopping``, else None.
+    best_validation_score_ : float or None
+        Best validation score with ``early_stopping``, else None.
+    n_iter_ : int
+        Fine-tuning epochs run in total.
+    t_ : int
+        Minibatch updates run in total.
+    converged_ : bool
+        Whether the last ``fit`` stopped by its stopping rule.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names."""
