@@ -75,15 +75,15 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
     stopped : bool
         Whether the stopping rule ended training.
     """
-    indices = np.arange(n_samples)
     slices = batch_slices(n_samples, batch_size)
     for _ in range(max_epochs):
         epoch = history.n_epochs
         if on_epoch_start is not None:
             on_epoch_start(epoch)
         start = time.perf_counter()
-        if shuffle:
-            rng.shuffle(indices)
+        # a fresh permutation of 0..n-1 each epoch, so that partial_fit called
+        # once per epoch draws the same batches as fit
+        indices = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
         total = 0.0
         for s in slices:
             total += step(indices[s])
