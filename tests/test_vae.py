@@ -1,10 +1,20 @@
 """Tests of the VAE kernels (skdeep/_kernels/vae.py) and VariationalAutoencoder."""
 
+import pickle
+
 import numpy as np
 import pytest
-from scipy.special import expit
+from scipy.special import expit, logsumexp
+from scipy.stats import multivariate_normal, norm
+from sklearn.base import clone
+from sklearn.preprocessing import StandardScaler
 
+from skdeep import VariationalAutoencoder
 from skdeep._kernels import vae
+from skdeep._training import DivergenceError
+
+# short fits stop at max_iter on purpose
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 # ---------------------------------------------------------------- kernels
@@ -18,8 +28,6 @@ def test_gaussian_kl_matches_monte_carlo(rng):
 
 
 def test_log_normal_matches_scipy(rng):
-    from scipy.stats import multivariate_normal
-
     mu, log_var, z = rng.normal(size=3), rng.normal(size=3), rng.normal(size=(5, 3))
     expected = multivariate_normal(mu, np.diag(np.exp(log_var))).logpdf(z)
     np.testing.assert_allclose(vae.log_normal(z, mu, log_var), expected, rtol=1e-12)
@@ -57,8 +65,6 @@ def test_likelihood_log_prob_closed_forms(rng):
     p = expit(out)
     expected = np.sum(x * np.log(p) + (1 - x) * np.log1p(-p), axis=1)
     np.testing.assert_allclose(vae.BernoulliLikelihood.log_prob(x, out), expected, rtol=1e-12)
-    from scipy.stats import norm
-
     np.testing.assert_allclose(vae.GaussianLikelihood.log_prob(x, out),
                                norm.logpdf(x, loc=out).sum(axis=1), rtol=1e-12)
 
@@ -93,8 +99,6 @@ def test_importance_weights_with_exact_posterior_give_log_likelihood(rng):
     mu, log_var = (a * x * post_var), np.full((4, 1), np.log(post_var))
     z = vae.reparameterize(mu, log_var, rng.standard_normal((5, 4, 1)))
     log_w = vae.log_importance_weights(x, a * z, z, mu, log_var, "gaussian")
-    from scipy.stats import norm
-
     exact = norm.logpdf(x[:, 0], scale=np.sqrt(1 + a * a))
     np.testing.assert_allclose(log_w, np.broadcast_to(exact, (5, 4)), rtol=1e-12)
     # and the ELBO's expectation is log p(x) (the KL to the posterior is zero)
@@ -146,3 +150,141 @@ def test_elbo_gradients_match_finite_differences(rng, likelihood):
         # central differences at eps=1e-6 in float64: truncation and rounding ~1e-9
         np.testing.assert_allclose(g, _finite_difference(loss, a), atol=1e-6)
 
+
+
+# ---------------------------------------------------------------- estimator
+def _fitted(X, **params):
+    settings = dict(encoder_layer_sizes=(32,), n_components=4, batch_size=50,
+                    max_iter=20, random_state=0)
+    return VariationalAutoencoder(**{**settings, **params}).fit(X)
+
+
+@pytest.fixture(scope="module")
+def binary_digits(digits):
+    return (digits[0] > 0.5).astype(float)
+
+
+def test_elbo_below_importance_weighted_bound_and_both_rise_with_training(binary_digits):
+    X = binary_digits
+    scores = {}
+    for epochs in (1, 15):
+        vae_ = _fitted(X, max_iter=epochs)
+        scores[epochs] = [vae_.set_params(n_importance_samples=k).score(X) for k in (1, 5, 50)]
+    for epochs, (elbo, iw5, iw50) in scores.items():
+        # in expectation ELBO <= IW_5 <= IW_50 (Burda et al. 2016, theorem 1); over
+        # 1797 rows the Monte Carlo noise of each mean is ~0.05 nats, far below the gaps
+        assert elbo < iw5 < iw50, (epochs, scores[epochs])
+    # 14 more epochs raise both bounds by several nats on binarized digits
+    assert scores[15][0] > scores[1][0] + 2
+    assert scores[15][2] > scores[1][2] + 2
+
+
+def test_importance_weighted_bound_approaches_the_exact_log_likelihood(tiny_binary):
+    # A 1-D latent space: log p(x) = log int N(z; 0, 1) p(x | z) dz by quadrature
+    # on a fine grid, with p(x | z) computed here from the decoder's pixel means.
+    vae_ = _fitted(tiny_binary, encoder_layer_sizes=(16,), n_components=1,
+                   batch_size=20, max_iter=150, learning_rate=0.01)
+    z = np.linspace(-10, 10, 8001)
+    p = vae_.inverse_transform(z[:, None])
+    all_states = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(float)
+    log_px_z = all_states @ np.log(p).T + (1 - all_states) @ np.log1p(-p).T
+    log_prior = -0.5 * z**2 - 0.5 * np.log(2 * np.pi)
+    exact = logsumexp(log_px_z + log_prior, axis=1) + np.log(z[1] - z[0])
+    # the quadrature is right: p(x) sums to 1 over the 256 binary vectors
+    np.testing.assert_allclose(logsumexp(exact), 0.0, atol=1e-8)
+    X = np.unique(tiny_binary, axis=0)
+    exact = exact[(X.astype(int) << np.arange(8)).sum(axis=1)]
+    gaps = {k: exact - vae_.set_params(n_importance_samples=k).score_samples(X)
+            for k in (1, 10, 2000)}
+    # the ELBO's gap is E KL(q || posterior) > 0; the bound tightens with k
+    assert gaps[1].mean() > gaps[10].mean() > abs(gaps[2000].mean())
+    assert gaps[1].mean() > 0.1
+    # 2000 draws: each row's estimate has Monte Carlo noise ~0.015 nats here, its
+    # bias ~var(w) / (2 k E[w]^2) is far smaller; 31 distinct rows average the noise
+    assert abs(gaps[2000].mean()) < 0.01
+    assert np.max(np.abs(gaps[2000])) < 0.1
+
+
+def test_score_samples_of_a_row_does_not_depend_on_the_other_rows(digits):
+    vae_ = _fitted(digits[0][:300], max_iter=2, n_importance_samples=3)
+    X = digits[0][:40]
+    full = vae_.score_samples(X)
+    np.testing.assert_array_equal(vae_.score_samples(X[::-1]), full[::-1])
+    np.testing.assert_array_equal(vae_.score_samples(X[5:9]), full[5:9])
+
+
+def test_partial_fit_initializes_then_continues(digits):
+    X = digits[0][:200]
+    params = dict(encoder_layer_sizes=(16,), n_components=3, batch_size=32, random_state=3)
+    once = _fitted(X, max_iter=1, **params)
+    partial = VariationalAutoencoder(**params).partial_fit(X)
+    for a, b in zip(once.encoder_coefs_ + once.decoder_coefs_,
+                    partial.encoder_coefs_ + partial.decoder_coefs_):
+        np.testing.assert_array_equal(a, b)
+    before = [c.copy() for c in partial.decoder_coefs_]
+    assert partial.partial_fit(X) is partial
+    assert partial.n_iter_ == 2 and len(partial.loss_curve_) == 2
+    assert not np.array_equal(before[0], partial.decoder_coefs_[0])
+
+
+def test_fit_does_not_mutate_X_and_pickle_clone_round_trip(digits):
+    X = digits[0][:200].copy()
+    X_before = X.copy()
+    vae_ = _fitted(X, max_iter=2, n_importance_samples=4)
+    np.testing.assert_array_equal(X, X_before)
+    restored = pickle.loads(pickle.dumps(vae_))
+    np.testing.assert_array_equal(restored.transform(X), vae_.transform(X))
+    np.testing.assert_array_equal(restored.score_samples(X), vae_.score_samples(X))
+    np.testing.assert_array_equal(restored.sample(5, random_state=1), vae_.sample(5, random_state=1))
+    cloned = clone(vae_)
+    assert cloned.get_params() == vae_.get_params()
+    assert not hasattr(cloned, "encoder_coefs_")
+
+
+def test_float32_is_preserved_and_close_to_float64(digits):
+    X = digits[0][:300]
+    v64 = _fitted(X, max_iter=3)
+    v32 = _fitted(X.astype(np.float32), max_iter=3)
+    assert all(c.dtype == np.float32 for c in v32.encoder_coefs_ + v32.decoder_coefs_)
+    for out in (v32.transform(X.astype(np.float32)), v32.score_samples(X.astype(np.float32)),
+                v32.sample(3), v32.inverse_transform(np.zeros((2, 4), np.float32))):
+        assert out.dtype == np.float32
+    # 3 epochs from the same seed: float32 rounding (~1e-7) grows to ~1e-4 relative
+    np.testing.assert_allclose(v32.transform(X.astype(np.float32)), v64.transform(X),
+                               rtol=1e-2, atol=1e-3)
+
+
+def test_sample_and_inverse_transform(digits):
+    vae_ = _fitted(digits[0][:300], max_iter=2)
+    means = vae_.sample(20, mean=True, random_state=0)
+    draws = vae_.sample(20, random_state=0)
+    assert means.shape == draws.shape == (20, 64)
+    assert np.all((means > 0) & (means < 1))
+    assert set(np.unique(draws)) <= {0.0, 1.0}
+    np.testing.assert_array_equal(vae_.sample(20, random_state=0), draws)
+    with pytest.raises(ValueError, match="4 latent components"):
+        vae_.inverse_transform(np.zeros((2, 3)))
+
+
+def test_gaussian_likelihood_and_decoder_layer_sizes(digits):
+    X = StandardScaler().fit_transform(digits[0][:300])
+    vae_ = _fitted(X, likelihood="gaussian", decoder_layer_sizes=(8, 16), max_iter=3)
+    assert [c.shape for c in vae_.decoder_coefs_] == [(4, 8), (8, 16), (16, 64)]
+    assert [c.shape for c in vae_.encoder_coefs_] == [(64, 32), (32, 8)]
+    assert np.isfinite(vae_.score(X))
+
+
+def test_bernoulli_likelihood_warns_on_data_outside_unit_interval(digits):
+    with pytest.warns(UserWarning, match="likelihood='gaussian'"):
+        _fitted(digits[0][:100] * 16, max_iter=1)
+
+
+def test_divergence_raises_an_error_naming_the_learning_rate(digits):
+    with pytest.raises(DivergenceError, match="learning_rate"):
+        _fitted(digits[0][:200], optimizer="sgd", learning_rate=1e6, max_iter=3)
+
+
+def test_early_stopping_keeps_the_best_validation_score(digits):
+    vae_ = _fitted(digits[0][:400], early_stopping=True, max_iter=8)
+    assert len(vae_.validation_scores_) == vae_.n_iter_
+    assert vae_.best_validation_score_ == max(vae_.validation_scores_)
