@@ -5,7 +5,7 @@ autoencoders, the variational autoencoder and generative baselines, as
 scikit-learn estimators.
 """
 
-from ._autoencoder import Autoencoder
+from ._autoencoder import Autoencoder, DBNAutoencoder
 from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
@@ -17,6 +17,7 @@ __all__ = [
     "Autoencoder",
     "BernoulliRBM",
     "DBN",
+    "DBNAutoencoder",
     "DBNClassifier",
     "DBNRegressor",
     "GaussianBernoulliRBM",

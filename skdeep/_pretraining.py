@@ -14,7 +14,6 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import clone
 
-from ._autoencoder import Autoencoder
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, rng_from
 
 PRETRAINING = ("rbm", "autoencoder", "denoising")
@@ -34,6 +33,8 @@ def per_layer(value, n_layers, name):
 
 def _learner_classes(pretraining, first_visible, top_hidden, n_layers):
     """The learner class and its unit/loss choices for each layer."""
+    from ._autoencoder import Autoencoder  # it imports this module
+
     if first_visible == "gaussian" and top_hidden == "gaussian" and n_layers == 1:
         raise ValueError(
             "A single layer cannot have both real-valued input and a linear code: "
@@ -116,6 +117,8 @@ def make_layer_learners(pretraining, hidden_layer_sizes, *, settings=None,
 
 
 def _check_known(layer_settings):
+    from ._autoencoder import Autoencoder  # it imports this module
+
     known = set()
     for cls in (BernoulliRBM, GaussianBernoulliRBM, Autoencoder):
         known |= set(cls().get_params())

@@ -5,30 +5,15 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 from sklearn.base import clone
+from sklearn.decomposition import PCA
 
-from skdeep import Autoencoder
+from skdeep import Autoencoder, DBNAutoencoder, GaussianBernoulliRBM
 from skdeep._kernels.noise import NOISES
 from skdeep._pretraining import make_layer_learners, pretrain_layers
+from skdeep._rbm import rng_from
 from skdeep._training import DivergenceError
 
-# Central differences in float64 with step 1e-6: truncation O(h^2) and rounding
-# O(eps / h) errors are both below 1e-8 relative; 1e-6 leaves room for curvature.
-FD_STEP = 1e-6
-FD_RTOL = 1e-6
-
-
-def numerical_gradient(f, x):
-    """Central finite-difference gradient of the scalar ``f()`` w.r.t. array ``x``."""
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(*x.shape):
-        old = x[idx]
-        x[idx] = old + FD_STEP
-        up = f()
-        x[idx] = old - FD_STEP
-        down = f()
-        x[idx] = old
-        grad[idx] = (up - down) / (2 * FD_STEP)
-    return grad
+from test_network import FD_RTOL, numerical_gradient  # the one finite-difference helper
 
 
 def check_gradients(model, inputs, target, params):
@@ -89,10 +74,16 @@ def test_autoencoder_training_lowers_the_loss(digits):
     ae = Autoencoder(n_components=16, n_iter=10, random_state=0).fit(digits[0])
     assert ae.loss_curve_[-1] < 0.9 * ae.loss_curve_[0]
     assert ae.n_iter_ == 10
-    before = ae.score(digits[0])
-    ae.partial_fit(digits[0])
-    assert ae.n_iter_ == 11 and len(ae.loss_curve_) == 11
-    assert ae.score(digits[0]) > before - 0.05  # one more epoch keeps it trained
+
+
+def test_autoencoder_partial_fit_continues_the_same_run(digits):
+    X = digits[0][:300]
+    whole = Autoencoder(n_components=8, momentum="hinton", n_iter=2, random_state=0).fit(X)
+    parts = Autoencoder(n_components=8, momentum="hinton", random_state=0)
+    parts.partial_fit(X).partial_fit(X)
+    assert parts.n_iter_ == 2
+    # one generator per fit, not re-seeded between calls: the same two epochs
+    assert_allclose(parts.components_, whole.components_, rtol=1e-12)
 
 
 def test_autoencoder_score_is_minus_mean_squared_error(digits):
@@ -146,3 +137,140 @@ def test_stacked_autoencoder_learners(digits, pretraining):
     # the second layer was trained on the first one's codes
     by_hand = clone(learners[1]).fit(fitted[0].transform(digits[0]))
     assert_array_equal(by_hand.components_, fitted[1].components_)
+
+
+# --------------------------------------------------------------- DBNAutoencoder
+def tiny_net(**params):
+    defaults = dict(hidden_layer_sizes=(4, 2), pretrain_n_iter=2, max_iter=2, batch_size=10,
+                    random_state=0)
+    return DBNAutoencoder(**{**defaults, **params})
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "squared_error"])
+def test_dbn_autoencoder_gradients_match_finite_differences(loss, rng):
+    X = rng.random((6, 5))
+    ae = tiny_net(loss=loss, alpha=0.1).fit(X)
+    params = [p for W, b in zip(ae.coefs_, ae.intercepts_) for p in (W, b)]
+    for p in params:  # away from the fitted point, where the gradient is small
+        p += 0.5 * rng.standard_normal(p.shape)
+
+    def objective():
+        return ae._loss_and_gradients(X, X, None)[0]
+
+    grads = ae._loss_and_gradients(X, X, None)[2].as_list()
+    for p, g in zip(params, grads):
+        assert_allclose(g, numerical_gradient(objective, p), rtol=FD_RTOL, atol=1e-9)
+
+
+@pytest.mark.parametrize("pretraining", ["rbm", "autoencoder", "denoising"])
+def test_dbn_autoencoder_unrolls_transposed_pretrained_weights(digits, pretraining):
+    X = digits[0][:300]
+    ae = unrolled(X, hidden_layer_sizes=(16, 8, 2), pretraining=pretraining,
+                  pretrain_n_iter=2, random_state=0)
+    learners = ae.pretrained_layers_
+    assert len(learners) == 3 and len(ae.coefs_) == 6
+    for i, learner in enumerate(learners):
+        W, c, b = learner._layer_params()
+        assert_array_equal(ae.encoder_[i][0], W)
+        assert_array_equal(ae.encoder_[i][1], c)
+        assert_array_equal(ae.decoder_[2 - i][0], W.T)
+        assert_array_equal(ae.decoder_[2 - i][1], b)
+    assert ae.activations_ == ["logistic", "logistic", "identity",
+                               "logistic", "logistic", "logistic"]
+    # the code layer is linear: the top learner has Gaussian (linear) units
+    top = learners[-1]
+    assert (top.hidden_unit == "gaussian" if pretraining == "rbm" else top.activation == "identity")
+    assert_allclose(ae.transform(X), top.transform(learners[1].transform(learners[0].transform(X))),
+                    rtol=1e-10)  # the same up-pass computed two ways
+    if pretraining == "rbm":  # Hinton & Salakhutdinov's 0.001 for the code layer
+        assert [lr.learning_rate for lr in learners] == [0.1, 0.1, 0.001]
+
+
+def test_dbn_autoencoder_gaussian_bottom_for_squared_error(digits):
+    X = digits[0][:200]
+    X = (X - X.mean(0)) / (X.std(0) + 0.1)
+    ae = tiny_net(loss="squared_error").fit(X)
+    assert type(ae.pretrained_layers_[0]) is GaussianBernoulliRBM
+    assert ae.pretrained_layers_[0].learning_rate == 0.001
+    assert ae.activations_[-1] == "identity"
+
+
+def test_dbn_autoencoder_fine_tuning_lowers_the_error(digits):
+    X = digits[0]
+    params = dict(hidden_layer_sizes=(32, 8), pretrain_batch_size=10, batch_size=20,
+                  learning_rate_init=0.01, random_state=0)
+    start = unrolled(X, **params)
+    tuned = DBNAutoencoder(max_iter=10, **params).fit(X)
+    # the same pre-training seed, then fine-tuning: clearly better reconstructions
+    assert tuned.score(X) > 0.7 * start.score(X)  # scores are negative
+    assert tuned.loss_curve_[-1] < tuned.loss_curve_[0]
+
+
+def test_dbn_autoencoder_beats_pca_with_a_two_unit_code(digits):
+    X = digits[0]
+    train, test = X[:1400], X[1400:]
+    ae = DBNAutoencoder(hidden_layer_sizes=(64, 32, 2), pretrain_batch_size=10,
+                        batch_size=20, learning_rate_init=0.01, max_iter=30,
+                        random_state=0).fit(train)
+    pca = PCA(n_components=2).fit(train)
+    pca_error = np.mean(np.sum((pca.inverse_transform(pca.transform(test)) - test) ** 2, axis=1))
+    # measured 2.1 against PCA's 3.3 on these held-out digits
+    assert -ae.score(test) < 0.8 * pca_error
+
+
+def unrolled(X, **params):
+    """The pre-trained, unrolled net of ``DBNAutoencoder(**params)`` before fine-tuning."""
+    ae = DBNAutoencoder(**params)
+    ae._rng = rng_from(ae.random_state)
+    ae._build(X, X, X.shape[1])
+    return ae
+
+
+def test_dbn_autoencoder_conjugate_gradient_fine_tuning(digits):
+    X = digits[0][:400]
+    params = dict(hidden_layer_sizes=(16, 4), pretrain_batch_size=10, random_state=0)
+    start = unrolled(X, **params)
+    ae = DBNAutoencoder(optimizer="cg", batch_size=400, max_iter=3, **params).fit(X)
+    assert ae.n_iter_ == 3
+    # 9 CG iterations on the whole batch from the same start: a lower error
+    assert ae.score(X) > 0.9 * start.score(X)  # scores are negative
+
+
+def test_dbn_autoencoder_early_stopping_records_validation(digits):
+    ae = tiny_net(early_stopping=True, max_iter=4).fit(digits[0][:300])
+    assert len(ae.validation_scores_) == ae.n_iter_
+    assert ae.best_validation_score_ == max(ae.validation_scores_)
+
+
+def test_dbn_autoencoder_bad_input(digits):
+    with pytest.warns(UserWarning, match="loss='squared_error'"):
+        tiny_net(pretraining=None).fit(digits[0] * 16)
+    with pytest.raises(DivergenceError, match="learning_rate_init.*'sgd'"):
+        tiny_net(pretraining=None, loss="squared_error", optimizer="sgd",
+                 learning_rate_init=1e6).fit(digits[0] * 16)
+    ae = tiny_net().fit(digits[0][:100])
+    with pytest.raises(ValueError, match="code of 2 units"):
+        ae.inverse_transform(digits[0][:3])
+
+
+def test_dbn_autoencoder_float32_pickle_clone_no_mutation(digits):
+    X = digits[0][:200].astype(np.float32)
+    before = X.copy()
+    ae = tiny_net().fit(X)
+    assert_array_equal(X, before)
+    assert all(W.dtype == np.float32 for W in ae.coefs_)
+    assert ae.transform(X).dtype == np.float32
+    assert ae.inverse_transform(ae.transform(X)).dtype == np.float32
+    restored = pickle.loads(pickle.dumps(ae))
+    assert_array_equal(restored.transform(X), ae.transform(X))
+    assert_array_equal(clone(ae).fit(X).transform(X), ae.transform(X))
+    ae.partial_fit(X)
+    assert ae.n_iter_ == 3
+
+
+def test_dbn_autoencoder_encoder_layers_for_transfer(digits):
+    ae = tiny_net().fit(digits[0][:100])
+    layers = ae._encoder_layers()
+    assert [(W.shape, act) for W, _, act in layers] == [((64, 4), "logistic"),
+                                                        ((4, 2), "identity")]
+    assert layers[0][0] is ae.coefs_[0]

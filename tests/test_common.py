@@ -32,6 +32,8 @@ INIT_PARAMS = {
     "GaussianMixtureClassifier": dict(n_components=1, max_iter=20, random_state=0),
     "DBN": dict(hidden_layer_sizes=(5, 3), n_iter=3, batch_size=10, random_state=0),
     "Autoencoder": dict(n_components=4, n_iter=3, random_state=0),
+    "DBNAutoencoder": dict(hidden_layer_sizes=(5, 2), pretrain_n_iter=2, max_iter=3,
+                           batch_size=10, random_state=0),
     "DBNClassifier": dict(hidden_layer_sizes=(8,), pretrain_n_iter=2, learning_rate_init=0.01,
                           max_iter=50, random_state=0),
     "DBNRegressor": dict(hidden_layer_sizes=(8,), pretrain_n_iter=2, learning_rate_init=0.01,
