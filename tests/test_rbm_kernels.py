@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy import integrate, stats
 from scipy.special import expit, logsumexp
 
@@ -228,6 +228,19 @@ def test_cd_with_many_steps_approaches_the_exact_gradient(method, data, rng):
     # standard error <= 0.5 / sqrt(30000) = 0.003, the bound is 5 of them
     for got, want in zip(grads, exact):
         assert_allclose(got, want, atol=0.015)
+
+
+@pytest.mark.parametrize("chain", [False, True], ids=["cd", "pcd"])
+def test_short_batch_is_averaged_over_its_own_rows(chain, params, data):
+    # a batch of 30 rows in a workspace for 50 gives the gradient of those 30
+    # rows, the same as a workspace of exactly 30 with the same random numbers
+    grads = []
+    for size in (50, 30):
+        ws = rbm.CDWorkspace(size, N_VISIBLE, N_HIDDEN, np.float64)
+        h = np.ones((size, N_HIDDEN)) if chain else None
+        grads.append(rbm.cd_gradient(data, *params, np.random.default_rng(5), ws, k=2, chain=h))
+    for short, exact_size in zip(*grads):
+        assert_array_equal(short, exact_size)
 
 
 def test_cd_gradient_float32_and_short_batch(params, data, rng):
