@@ -290,11 +290,12 @@ class BaseDeepNetwork(BaseEstimator):
         self._fine_tune(X_train, Y_train, validation, incremental)
         return self
 
-    def _loss_and_gradients(self, X, Y, rng):
+    def _loss_and_gradients(self, X, Y, rng, objective=True):
         return loss_and_gradients(
             X, Y, self.coefs_, self.intercepts_, self.activations_, self._loss,
             alpha=self.alpha, dropout=[self.input_dropout] + [self.dropout] * (len(self.coefs_) - 1),
-            batch_norms=self.batch_norms_, trainable=self._trainable, rng=rng)
+            batch_norms=self.batch_norms_, trainable=self._trainable, rng=rng,
+            objective=objective)
 
     def _fine_tune(self, X, Y, validation, incremental):
         rng = self._rng
@@ -305,7 +306,7 @@ class BaseDeepNetwork(BaseEstimator):
         def step(rows):
             Xb, Yb = np.take(X, rows, axis=0), np.take(Y, rows, axis=0)
             if self._optimizer is not None:
-                _, summed, grads = self._loss_and_gradients(Xb, Yb, rng)
+                _, summed, grads = self._loss_and_gradients(Xb, Yb, rng, objective=False)
                 self._optimizer.step(params, grads.as_list())
                 return summed
             seed = int(rng.integers(np.iinfo(np.int64).max))

@@ -238,11 +238,13 @@ def backward(fwd, delta, coefs, activations, *, batch_norms=None, trainable=None
 
 def loss_and_gradients(X, Y, coefs, intercepts, activations, loss, *, alpha=0.0,
                        dropout=None, batch_norms=None, trainable=None,
-                       training=True, rng=None, input_delta=False):
+                       training=True, rng=None, input_delta=False, objective=True):
     """Mean loss plus L2 penalty of the network on ``(X, Y)``, and its gradients.
 
     The objective is ``sum_rows LOSSES[loss] / n + alpha / 2 * sum ||W||^2``
-    (trainable weights only). Returns ``(objective, summed_loss, Gradients)``.
+    (trainable weights only). Returns ``(objective, summed_loss, Gradients)``;
+    with ``objective=False`` the objective is not computed (None), which
+    saves a pass over the weights when only the gradients are needed.
     """
     n = X.shape[0]
     fwd = forward(X, coefs, intercepts, activations, dropout=dropout,
@@ -252,6 +254,8 @@ def loss_and_gradients(X, Y, coefs, intercepts, activations, loss, *, alpha=0.0,
     delta /= n
     grads = backward(fwd, delta, coefs, activations, batch_norms=batch_norms,
                      trainable=trainable, alpha=alpha, input_delta=input_delta)
+    if not objective:
+        return None, summed, grads
     trainable = _per_layer(trainable, len(coefs), True)
-    penalty = sum(float(np.vdot(W, W)) for W, t in zip(coefs, trainable) if t)
+    penalty = sum(float(np.vdot(W, W)) for W, t in zip(coefs, trainable) if t) if alpha else 0.0
     return summed / n + 0.5 * alpha * penalty, summed, grads
