@@ -280,7 +280,7 @@ def test_bernoulli_likelihood_warns_on_data_outside_unit_interval(digits):
 
 
 def test_divergence_raises_an_error_naming_the_learning_rate(digits):
-    with pytest.raises(DivergenceError, match="learning_rate"):
+    with np.errstate(all="ignore"), pytest.raises(DivergenceError, match="learning_rate"):
         _fitted(digits[0][:200], optimizer="sgd", learning_rate=1e6, max_iter=3)
 
 
