@@ -38,11 +38,11 @@ class VariationalAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
 
     Parameters
     ----------
-    encoder_layer_sizes : array-like of int, default=(500,)
+    encoder_layer_sizes : int or array-like of int, default=(500,)
         Hidden layer sizes of the encoder, from the input upwards.
     n_components : int, default=20
         Dimension of the latent space.
-    decoder_layer_sizes : array-like of int or None, default=None
+    decoder_layer_sizes : int, array-like of int or None, default=None
         Hidden layer sizes of the decoder, from the latent space upwards;
         ``None`` mirrors the encoder.
     likelihood : {'bernoulli', 'gaussian'}, default='bernoulli'
@@ -67,8 +67,8 @@ class VariationalAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
     n_iter_no_change : int, default=10
         See ``tol``.
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the rows, monitor their ELBO
-        (with noise fixed for the whole fit) and keep the best parameters.
+        In ``fit``, hold out ``validation_fraction`` of the rows, monitor their
+        ELBO (with noise fixed for the whole fit) and keep the best parameters.
     validation_fraction : float, default=0.1
         Fraction of rows held out with ``early_stopping``.
     n_importance_samples : int, default=1
@@ -151,9 +151,9 @@ class VariationalAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
     """
 
     _parameter_constraints = {
-        "encoder_layer_sizes": ["array-like"],
+        "encoder_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "n_components": [Interval(Integral, 1, None, closed="left")],
-        "decoder_layer_sizes": ["array-like", None],
+        "decoder_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left"), None],
         "likelihood": [StrOptions(set(vae.LIKELIHOODS))],
         "activation": [StrOptions(HIDDEN_ACTIVATIONS)],
         "optimizer": [StrOptions(set(OPTIMIZERS))],

@@ -268,7 +268,8 @@ def test_sample_and_inverse_transform(digits):
 
 def test_gaussian_likelihood_and_decoder_layer_sizes(digits):
     X = StandardScaler().fit_transform(digits[0][:300])
-    vae_ = _fitted(X, likelihood="gaussian", decoder_layer_sizes=(8, 16), max_iter=3)
+    vae_ = _fitted(X, likelihood="gaussian", encoder_layer_sizes=32,
+                   decoder_layer_sizes=(8, 16), max_iter=3)
     assert [c.shape for c in vae_.decoder_coefs_] == [(4, 8), (8, 16), (16, 64)]
     assert [c.shape for c in vae_.encoder_coefs_] == [(64, 32), (32, 8)]
     assert np.isfinite(vae_.score(X))
