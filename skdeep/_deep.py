@@ -12,6 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone, is_classifier, is_regressor
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
@@ -68,7 +69,7 @@ def transferred_layers(source, X, y):
         )
     try:
         check_is_fitted(source)
-    except Exception:
+    except NotFittedError:
         source = clone(source)
         fit_args = (X, y) if is_classifier(source) or is_regressor(source) else (X,)
         source.fit(*fit_args)
@@ -454,7 +455,8 @@ PARAMETERS_DOC = """
         ``n_iter_no_change`` epochs.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data (stratified for
-        a classifier), stop on its score and keep the best parameters.
+        a classifier), stop on its score (accuracy or R^2) and keep the best
+        parameters. ``partial_fit`` does not use it.
     validation_fraction : float, default=0.1
         Share of the data held out by ``early_stopping``.
     n_iter_no_change : int, default=10
