@@ -768,9 +768,6 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         n = len(self.coefs_) // 2
         return self.coefs_[n:], self.intercepts_[n:], self.activations_[n:]
 
-    def _encoder_layers(self):
-        return _BaseAutoencoder._encoder_layers(self)
-
     @property
     def _n_features_out(self):
         return self.coefs_[len(self.coefs_) // 2 - 1].shape[1]

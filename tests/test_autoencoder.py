@@ -7,7 +7,7 @@ from scipy.special import expit
 from sklearn.base import clone
 from sklearn.decomposition import PCA
 
-from skdeep import Autoencoder, DBNAutoencoder, GaussianBernoulliRBM
+from skdeep import Autoencoder, DBNAutoencoder, DBNClassifier, GaussianBernoulliRBM
 from skdeep._kernels.noise import NOISES
 from skdeep._pretraining import make_layer_learners, pretrain_layers
 from skdeep._rbm import rng_from
@@ -274,3 +274,16 @@ def test_dbn_autoencoder_encoder_layers_for_transfer(digits):
     assert [(W.shape, act) for W, _, act in layers] == [((64, 4), "logistic"),
                                                         ((4, 2), "identity")]
     assert layers[0][0] is ae.coefs_[0]
+
+
+def test_dbn_autoencoder_is_a_transfer_learning_source(digits):
+    X, y = digits
+    ae = tiny_net(hidden_layer_sizes=(16, 4)).fit(X)
+    clf = DBNClassifier(hidden_layer_sizes=(16, 4, 8), init_layers=ae, n_frozen_layers=2,
+                        pretrain_n_iter=1, max_iter=3, random_state=0).fit(X, y)
+    # the frozen bottom is the autoencoder's encoder, linear code included
+    for (W, b), W_clf, b_clf in zip(ae.encoder_, clf.coefs_, clf.intercepts_):
+        assert_array_equal(W, W_clf)
+        assert_array_equal(b, b_clf)
+    assert clf.activations_[:2] == ["logistic", "identity"]
+    assert type(clf.pretrained_layers_[0]) is GaussianBernoulliRBM  # on a real-valued code
