@@ -23,7 +23,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
 
-from ._dbn import DBN
+from ._dbn import DBN, DBNClassifier
 from ._generative import GaussianMixtureClassifier
 from ._rbm import BernoulliRBM
 from .datasets import load_fashion_mnist, load_mnist
@@ -45,10 +45,13 @@ DATASETS = {
 
 # Model sizes: "small" for the 8x8 digits (the default must run in minutes on
 # two cores), "large" for 28x28 images.
+# ``n_iter``/``batch_size``: RBM training; ``epochs``/``fit_batch``: back-propagation.
 SIZES = {
-    "small": dict(hidden=100, n_iter=20, batch_size=10, pca=30, mixtures=3, reg_covar=1e-3),
-    "large": dict(hidden=500, n_iter=10, batch_size=100, pca=50, mixtures=5, reg_covar=1e-3),
-}
+    "small": dict(hidden=100, n_iter=20, batch_size=10, pca=30, mixtures=3, reg_covar=1e-3,
+                  epochs=30, fit_batch=50),
+    "large": dict(hidden=500, n_iter=10, batch_size=100, pca=50, mixtures=5, reg_covar=1e-3,
+                  epochs=20, fit_batch=100),
+}  # fmt: skip
 # BLAS threads per process: small matrices gain nothing from more, and on a busy
 # machine extra threads only spin.
 BLAS_THREADS = {"small": 1, "large": None}
@@ -116,10 +119,32 @@ def model_factories(size, random_state):
                 _features_logistic(),
             ),
         ),
+        **{
+            f"dbn-classifier-{pretraining or 'none'}": (
+                f"DBNClassifier({s['hidden']}, {s['hidden']}), pretraining={pretraining!r}",
+                lambda pretraining=pretraining: make_pipeline(
+                    DBNClassifier(
+                        hidden_layer_sizes=(s["hidden"], s["hidden"]),
+                        pretraining=pretraining,
+                        pretrain_n_iter=s["n_iter"] // 2,
+                        pretrain_batch_size=2 * s["batch_size"],
+                        batch_size=s["fit_batch"],
+                        max_iter=s["epochs"],
+                        random_state=rs,
+                    )
+                ),
+            )
+            for pretraining in ("rbm", "denoising", None)
+        },
         "mlp": (
-            f"MLPClassifier({s['hidden']}), Adam",
+            f"MLPClassifier({s['hidden']}, {s['hidden']}), Adam",
             lambda: make_pipeline(
-                MLPClassifier(hidden_layer_sizes=(s["hidden"],), max_iter=200, random_state=rs)
+                MLPClassifier(
+                    hidden_layer_sizes=(s["hidden"], s["hidden"]),
+                    batch_size=s["fit_batch"],
+                    max_iter=s["epochs"],
+                    random_state=rs,
+                )
             ),
         ),
     }
