@@ -723,7 +723,8 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         if self.pretrained_layers_:
             coefs, hidden, visible = layer_weights(self.pretrained_layers_)
             encoder = [(W.astype(dtype), c.astype(dtype)) for W, c in zip(coefs, hidden)]
-            decoder = [(np.ascontiguousarray(W.T, dtype=dtype), b.astype(dtype))
+            # copies: fine-tuning leaves the pre-trained learners as they were
+            decoder = [(np.array(W.T, dtype=dtype, order="C"), b.astype(dtype))
                        for W, b in zip(coefs[::-1], visible[::-1])]
         else:
             widths = [X.shape[1], *sizes, *sizes[-2::-1], X.shape[1]]

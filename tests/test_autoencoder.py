@@ -175,6 +175,8 @@ def test_dbn_autoencoder_unrolls_transposed_pretrained_weights(digits, pretraini
         assert_array_equal(ae.encoder_[i][1], c)
         assert_array_equal(ae.decoder_[2 - i][0], W.T)
         assert_array_equal(ae.decoder_[2 - i][1], b)
+        for array in (*ae.encoder_[i], *ae.decoder_[2 - i]):  # fine-tuning won't touch them
+            assert not any(np.shares_memory(array, p) for p in (W, c, b))
     assert ae.activations_ == ["logistic", "logistic", "identity",
                                "logistic", "logistic", "logistic"]
     # the code layer is linear: the top learner has Gaussian (linear) units
