@@ -251,6 +251,7 @@ class VariationalAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
             self._initialize(X)
         elif X.dtype != self.encoder_coefs_[0].dtype:
             X = X.astype(self.encoder_coefs_[0].dtype)
+        self._optimizer.learning_rate = self.learning_rate  # set_params between calls
         rng = self._rng
         X_train, validation_score, save_best = X, None, None
         if self.early_stopping and not incremental:
