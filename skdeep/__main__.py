@@ -52,7 +52,8 @@ def build_parser():
     compare.add_argument("--cv", type=_int_at_least(2), default=5,
                          help="number of stratified folds (default 5)")  # fmt: skip
     compare.add_argument("--n-jobs", type=int, default=None,
-                         help="parallel folds (joblib; -1 for all cores)")  # fmt: skip
+                         help="folds run in parallel (joblib; -1: all cores); BLAS uses one thread "
+                         "per process")  # fmt: skip
     compare.add_argument("--max-samples", type=_int_at_least(1), default=None,
                          help="use a stratified random subsample of this many rows")  # fmt: skip
     compare.add_argument("--random-state", type=int, default=0,
