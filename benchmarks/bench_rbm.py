@@ -14,7 +14,7 @@ a large square product.
 Peak extra memory of ``fit`` (tracemalloc, numpy reports its buffers to it) is
 compared with one float32 copy of X plus the per-batch buffers.
 
-Usage: python benchmarks/bench_rbm.py [--repeats 5] [--n-samples 20000] [--quick]
+Usage: python benchmarks/bench_rbm.py [--repeats 5] [--n-samples 20000] [--threads N] [--quick]
 """
 
 import argparse
@@ -26,6 +26,7 @@ import warnings
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.neural_network import BernoulliRBM as SklearnRBM
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from skdeep import BernoulliRBM
 from skdeep._kernels.rbm import CDWorkspace
@@ -75,16 +76,21 @@ def matmul_gflops(shapes, repeats=20):
 
 
 def time_fits(X, repeats):
-    """Median seconds of one-epoch fits per estimator, alternating their order."""
-    times = {"skdeep": [], "scikit-learn": []}
+    """Median wall-clock and CPU seconds of one-epoch fits per estimator,
+    alternating their order."""
+    wall = {"skdeep": [], "scikit-learn": []}
+    cpu = {"skdeep": [], "scikit-learn": []}
     for rep in range(repeats):
         models = estimators(rep)
         order = list(models) if rep % 2 == 0 else list(models)[::-1]
         for name in order:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             models[name].fit(X)
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - start_cpu)
+    median = statistics.median
+    return ({name: median(t) for name, t in wall.items()},
+            {name: median(t) for name, t in cpu.items()})
 
 
 def peak_fit_memory(model, X):
@@ -102,15 +108,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--n-samples", type=int, default=20000)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS threads for both estimators (default: numpy's)")
     parser.add_argument("--quick", action="store_true", help="3 repeats of 5000 rows")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.n_samples = 3, 5000
+    with threadpool_limits(limits=args.threads, user_api="blas"):
+        run(args)
+
+
+def run(args):
 
     X, name = binary_data(args.n_samples)
     n = len(X)
+    threads = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
     print(f"data: {n} rows of {name}, float32; {N_VISIBLE} -> {N_HIDDEN}, batch {BATCH}, "
-          f"PCD-1, one epoch per fit, {args.repeats} alternating repetitions")
+          f"PCD-1, one epoch per fit, {args.repeats} alternating repetitions, "
+          f"BLAS threads {threads}")
     shapes = [(BATCH, N_VISIBLE, N_HIDDEN), (BATCH, N_HIDDEN, N_VISIBLE),
               (BATCH, N_VISIBLE, N_HIDDEN), (N_HIDDEN, 2 * BATCH, N_VISIBLE)]
     gflops_shapes = matmul_gflops(shapes)
@@ -118,15 +133,16 @@ def main():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        seconds = time_fits(X, args.repeats)
+        seconds, cpu_seconds = time_fits(X, args.repeats)
     flop_per_sample = 5 * 2 * N_VISIBLE * N_HIDDEN
     for est, t in seconds.items():
         rate = n / t
         print(f"{est:>12}: {rate:9.0f} samples/s  {t:6.3f} s/epoch  "
               f"{rate * flop_per_sample / 1e9:6.1f} effective GFLOP/s "
               f"({rate * flop_per_sample / 1e9 / gflops_shapes:.0%} of numpy's matmul "
-              "at these shapes)")
-    print(f"ratio skdeep / scikit-learn: {seconds['scikit-learn'] / seconds['skdeep']:.2f}x")
+              f"at these shapes)  CPU {cpu_seconds[est]:6.3f} s/epoch")
+    print(f"ratio skdeep / scikit-learn: {seconds['scikit-learn'] / seconds['skdeep']:.2f}x "
+          f"wall clock, {cpu_seconds['scikit-learn'] / cpu_seconds['skdeep']:.2f}x CPU time")
     print(f"numpy float32 matmul: {gflops_shapes:.1f} GFLOP/s at the update's shapes, "
           f"{gflops_square:.1f} GFLOP/s at 2048^3")
 
