@@ -40,13 +40,14 @@ def mean_squared_error_per_image(X, R):
 
 
 def progress(done, total, start, loss, width=30):
-    """One line, redrawn in place: a bar, epochs, elapsed and remaining minutes, loss."""
+    """One line, redrawn in place: a bar, epochs, minutes since epoch 1 ended and
+    the remaining minutes at that pace, the epoch's training loss."""
     elapsed = time.perf_counter() - start
-    remaining = elapsed / done * (total - done)
+    left = f"~{elapsed / (done - 1) * (total - done) / 60:4.1f} min left" if done > 1 else ""
     filled = int(width * done / total)
     sys.stdout.write(
         f"\r[{'#' * filled}{'.' * (width - filled)}] epoch {done}/{total}  "
-        f"{elapsed / 60:5.1f} min, ~{remaining / 60:4.1f} min left, loss {loss:.3f}"
+        f"{elapsed / 60:5.1f} min {left}, loss {loss:.3f}  "
     )
     sys.stdout.flush()
     if done == total:
