@@ -373,8 +373,11 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
             )
         return X, (y[:, None] == self.classes_).astype(X.dtype)
 
-    def _validation_score(self, X, y):
-        return float(np.mean(self.classes_[self._forward(X).argmax(axis=1)] == y))
+    def _labels(self, Y):
+        return self.classes_[Y.argmax(axis=1)]
+
+    def _validation_score(self, X, Y):
+        return float(np.mean(self._forward(X).argmax(axis=1) == Y.argmax(axis=1)))
 
     def predict_proba(self, X):
         """Class probabilities, the softmax output.
@@ -500,8 +503,11 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         return X, Y.astype(X.dtype)
 
-    def _validation_score(self, X, y):
-        return self.score(X, y)
+    def _labels(self, Y):
+        return Y.ravel() if Y.shape[1] == 1 else Y
+
+    def _validation_score(self, X, Y):
+        return self.score(X, self._labels(Y))
 
     def predict(self, X):
         """Predicted targets.

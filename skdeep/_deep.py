@@ -90,8 +90,10 @@ class BaseDeepNetwork(BaseEstimator):
     """Pre-training (or transfer) then back-propagation fine-tuning.
 
     Subclasses set ``_loss`` and ``_out_activation`` and implement
-    ``_validate_targets(X, y, first)`` returning ``(X, Y)`` with ``Y`` the
-    2-D network targets, and ``_validation_score(X, y)``.
+    ``_validate_targets(X, y, first, classes)`` returning ``(X, Y)`` with
+    ``Y`` the 2-D network targets, ``_labels(Y)`` (``y`` back from ``Y``) and
+    ``_validation_score(X, Y)``. The held-out rows of ``early_stopping`` take
+    no part in pre-training either.
     """
 
     _loss = None
@@ -278,17 +280,17 @@ class BaseDeepNetwork(BaseEstimator):
         X, Y = self._validate_targets(X, y, first, classes)
         if first or not incremental:
             self._rng = rng_from(self.random_state)
-        if first:
-            self._build(X, y, Y.shape[1])
-        X_train, Y_train, validation = X, Y, None
+        validation = None
         if self.early_stopping and not incremental:
             seed = int(self._rng.integers(np.iinfo(np.int32).max))
-            stratify = y if is_classifier(self) else None
-            X_train, X_val, Y_train, _, _, y_val = train_test_split(
-                X, Y, y, test_size=self.validation_fraction, random_state=seed,
-                stratify=stratify)
-            validation = (X_val, y_val)
-        self._fine_tune(X_train, Y_train, validation, incremental)
+            X, X_val, Y, Y_val = train_test_split(
+                X, Y, test_size=self.validation_fraction, random_state=seed,
+                stratify=Y if is_classifier(self) else None)  # one-hot rows: by class
+            validation = (X_val, Y_val)
+            y = self._labels(Y)
+        if first:
+            self._build(X, y, Y.shape[1])
+        self._fine_tune(X, Y, validation, incremental)
         return self
 
     def _loss_and_gradients(self, X, Y, rng, objective=True):
@@ -366,6 +368,10 @@ class BaseDeepNetwork(BaseEstimator):
             if norm is not None:
                 for name in ("gamma", "beta", "running_mean", "running_var"):
                     getattr(norm, name)[...] = getattr(saved, name)
+
+    def _labels(self, Y):
+        """The targets ``y`` that ``Y`` encodes (what a transferred source fits on)."""
+        return Y
 
     # ------------------------------------------------------------ predicting
     def _forward(self, X):

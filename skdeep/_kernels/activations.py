@@ -8,7 +8,8 @@ output ``A``, turning it into the gradient with respect to the pre-activation.
 """
 
 import numpy as np
-from scipy.special import expit
+
+from .units import BernoulliUnits
 
 #: slope of the leaky rectifier for negative inputs (Maas et al. 2013)
 LEAKY_SLOPE = 0.01
@@ -20,8 +21,8 @@ def identity(Z):
 
 
 def logistic(Z):
-    """f(z) = 1 / (1 + exp(-z)), in place."""
-    return expit(Z, out=Z)
+    """f(z) = 1 / (1 + exp(-z)), in place (the binary units' mean)."""
+    return BernoulliUnits.mean(Z, out=Z)
 
 
 def tanh(Z):
