@@ -1,4 +1,5 @@
 import csv
+import sys
 
 import numpy as np
 import pytest
@@ -76,3 +77,11 @@ def test_dask_local_cluster_matches_the_local_run():
         np.testing.assert_array_equal(
             [a.accuracy_mean, a.accuracy_std], [b.accuracy_mean, b.accuracy_std]
         )
+
+
+def test_plot_without_matplotlib_names_the_extra(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes the import fail
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--models", "gaussian-nb", "--plot", "out.png"])
+    assert exit_info.value.code == 1
+    assert "pip install scikit-deep[plot]" in capsys.readouterr().err
