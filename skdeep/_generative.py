@@ -21,6 +21,8 @@ class GaussianMixtureClassifier(ClassifierMixin, BaseEstimator):
     the class of highest posterior ``p(k | x)``, computed in log space. With one
     component and ``covariance_type="diag"`` this is Gaussian naive Bayes.
 
+    Read more in the :ref:`User Guide <gaussian_mixture_classifier>`.
+
     Parameters
     ----------
     n_components : int, default=1
