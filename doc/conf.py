@@ -5,9 +5,11 @@ import re
 import sys
 import warnings
 
-sys.path.insert(0, os.path.abspath(".."))
-
-import skdeep  # noqa: E402
+try:
+    import skdeep
+except ImportError:  # building from a source checkout without installing it
+    sys.path.insert(0, os.path.abspath(".."))
+    import skdeep
 
 project = "scikit-deep"
 copyright = "scikit-deep developers"

@@ -1,7 +1,7 @@
 """
-===========================================================
+==================================================================
 A DBN classifier against naive Bayes, Gaussian mixtures and an MLP
-===========================================================
+==================================================================
 
 Generative classifiers model each class's images and classify by Bayes'
 rule; discriminative ones learn the decision directly. A deep belief network

@@ -1,7 +1,7 @@
 """
-==============================================================
+=============================================================
 A deep autoencoder: reconstructions and 2-D codes against PCA
-==============================================================
+=============================================================
 
 Hinton and Salakhutdinov (2006) reduced images to a few numbers with a deep
 autoencoder: pre-train a stack of RBMs (the top one with linear units, for a

@@ -1,7 +1,7 @@
 """
-===========================================
+==========================================
 Pre-training against none: training curves
-===========================================
+==========================================
 
 Does greedy layer-wise pre-training help backpropagation? We build the same
 three-hidden-layer network of logistic units three times, pre-trained as a

@@ -79,7 +79,7 @@ def plot_images(X, image_shape=None, *, n_cols=10, titles=None, cmap="gray_r",
     titles : list of str, default=None
         One title per image.
     cmap : str, default='gray_r'
-        matplotlib colormap.
+        Matplotlib colormap.
     vmin, vmax : float, default=None
         Colour range shared by all images; ``None`` scales each image to its
         own range.
@@ -248,7 +248,7 @@ def plot_reconstructions(X, *reconstructions, image_shape=None, n_images=10,
     row_labels : list of str, default=None
         A label at the left of each grid row.
     cmap : str, default='gray_r'
-        matplotlib colormap.
+        Matplotlib colormap.
     fig : matplotlib Figure or SubFigure, default=None
         Where to draw; ``None`` makes a new figure.
 
