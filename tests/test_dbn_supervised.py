@@ -341,3 +341,24 @@ def test_verbose_prints_one_line_per_epoch(digits, capsys):
     lines = [ln for ln in capsys.readouterr().out.splitlines() if "epoch" in ln]
     assert len(lines) == 3
     assert all("loss" in ln and "validation score" in ln and "s," in ln for ln in lines)
+
+
+@pytest.mark.parametrize("pretraining, learner", [("rbm", "BernoulliRBM"),
+                                                  ("autoencoder", "Autoencoder"),
+                                                  ("denoising", "Autoencoder")])
+def test_pretraining_settings_reach_the_layer_learners(pretraining, learner, digits):
+    X, y = digits[0][:200], digits[1][:200]
+    clf = DBNClassifier(hidden_layer_sizes=(12, 6), pretraining=pretraining, pretrain_n_iter=2,
+                        pretrain_learning_rate=0.05, pretrain_batch_size=20, pretrain_k=2,
+                        pretrain_momentum=0.5, pretrain_weight_decay=0.001, max_iter=1,
+                        random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(X, y)
+    layers = clf.pretrained_layers_
+    assert [type(layer).__name__ for layer in layers] == [learner] * 2
+    assert [layer.n_components for layer in layers] == [12, 6]
+    for layer in layers:
+        assert (layer.n_iter, layer.learning_rate, layer.batch_size, layer.momentum,
+                layer.weight_decay) == (2, 0.05, 20, 0.5, 0.001)
+        assert getattr(layer, "k", 2) == 2
+        assert getattr(layer, "noise", None) == ("masking" if pretraining == "denoising" else None)
