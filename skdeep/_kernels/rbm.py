@@ -132,13 +132,14 @@ def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
         hidden_mean(V, W, c, hidden, out=H)
         hid.sample(ph_neg, rng, h, noise_h)
 
-    grad_b = v_neg.mean(axis=0)
-    grad_b -= v_pos.mean(axis=0)
-    grad_c = ph_neg.mean(axis=0)
-    grad_c -= ph_pos.mean(axis=0)
-    # scale the (2n, n_hidden) factor, not the (n_hidden, n_visible) product
-    np.multiply(ph_pos, -1.0 / n, out=ph_pos)
-    ph_neg *= 1.0 / n
+    # weights -1/n on the positive rows, +1/n on the negative ones: the bias
+    # gradients are two matrix-vector products, and scaling the (2n, n_hidden)
+    # factor scales the (n_hidden, n_visible) weight gradient
+    signs = np.full(2 * n, 1.0 / n, dtype=H.dtype)
+    signs[:n] *= -1
+    grad_b = signs @ V
+    grad_c = signs @ H
+    H *= signs[:, None]
     grad_W = np.dot(H.T, V, out=ws.grad_W)
     return grad_W, grad_b, grad_c
 
