@@ -24,7 +24,7 @@ randomly initialised logistic net too (momentum SGD at 0.1 does not) and CG
 costs about six times as much per epoch.
 
 The default run (30 pre-training epochs per layer, 12 fine-tuning epochs) is
-sized for about 40 minutes on 2 unloaded cores (from 1,400 fine-tuning and
+sized for about 40 minutes on 2 unloaded cores (an estimate from 1,400 fine-tuning and
 5,400 pre-training samples/s through the whole stack); ``--quick`` trains on
 10,000 images with 5 pre-training and 10 fine-tuning epochs and projects the
 default run's time from its own measured throughput.
