@@ -1,7 +1,6 @@
 """Autoencoders: the one-hidden-layer (denoising) Autoencoder and the
 DBNAutoencoder of Hinton & Salakhutdinov (2006)."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -10,43 +9,25 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._compat import Interval, StrOptions, _fit_context
 from ._deep import PRETRAIN_SETTINGS, BaseDeepNetwork
+from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels.init import INITS
 from ._kernels.network import forward, loss_and_gradients, trainable_parameters
 from ._kernels.noise import NOISES
-from ._kernels.optimizers import OPTIMIZERS
+from ._kernels.optimizers import MOMENTUM_OPTIMIZERS, OPTIMIZERS, make_optimizer
 from ._pretraining import (
     check_hidden_layer_sizes,
     layer_weights,
     make_layer_learners,
     pretrain_layers,
 )
-from ._rbm import HINTON_MOMENTUM, rng_from
-from ._training import History, run_epochs
+from ._rbm import rng_from
+from ._training import History, momentum_at, run_epochs, warn_outside_unit_interval
 
 #: ``loss`` parameter -> (kernel loss, matching output activation)
 RECONSTRUCTION_LOSSES = {
     "cross_entropy": ("binary_log_loss", "logistic"),
     "squared_error": ("squared_error", "identity"),
 }
-#: activations a hidden layer may use (softmax is an output activation only)
-HIDDEN_ACTIVATIONS = {"identity", "logistic", "tanh", "relu", "leaky_relu"}
-#: optimizers whose constructor takes ``momentum``
-MOMENTUM_OPTIMIZERS = {"momentum", "nesterov"}
-
-
-def momentum_at(momentum, epoch):
-    """The momentum of epoch ``epoch`` (from 0): a constant, or Hinton's 0.5 then 0.9."""
-    if momentum == "hinton":
-        low, high, switch = HINTON_MOMENTUM
-        return low if epoch < switch else high
-    return momentum
-
-
-def make_optimizer(name, params, learning_rate, momentum):
-    """``OPTIMIZERS[name]`` over ``params``; ``momentum`` for the momentum methods."""
-    if name in MOMENTUM_OPTIMIZERS:
-        return OPTIMIZERS[name](params, learning_rate, momentum=momentum_at(momentum, 0))
-    return OPTIMIZERS[name](params, learning_rate)
 
 
 def squared_errors(X, R):
@@ -60,14 +41,9 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
     each ``(coefs, intercepts, activations)`` of a feed-forward net."""
 
     def _check_range(self, X):
-        if self.loss == "cross_entropy" and X.size and (X.min() < 0 or X.max() > 1):
-            warnings.warn(
-                f"{type(self).__name__} with loss='cross_entropy' models values in "
-                f"[0, 1], but X has values in [{X.min():.3g}, {X.max():.3g}]. Use "
-                "loss='squared_error' for real-valued data, or scale X to [0, 1] "
-                "with sklearn.preprocessing.MinMaxScaler.",
-                UserWarning,
-            )
+        if self.loss == "cross_entropy":
+            warn_outside_unit_interval(X, self, "loss='cross_entropy'",
+                                       "Use loss='squared_error' for real-valued data")
 
     def _encode(self, X):
         return forward(X, *self._encoder()).output
@@ -276,7 +252,7 @@ class Autoencoder(_BaseAutoencoder):
     _parameter_constraints = {
         **_SHARED_CONSTRAINTS,
         "n_components": [Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions(HIDDEN_ACTIVATIONS)],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
         "tied": ["boolean"],
         "noise": [StrOptions(set(NOISES)), None],
         "noise_level": [Interval(Real, 0, None, closed="left")],
@@ -403,7 +379,7 @@ class Autoencoder(_BaseAutoencoder):
         elif hasattr(self, "decoder_components_"):
             del self.decoder_components_
         self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate,
-                                         self.momentum)
+                                         momentum_at(self.momentum, 0))
         self._history = History()
 
     def _params(self):

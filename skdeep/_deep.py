@@ -17,6 +17,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels.init import INITS
 from ._kernels.network import (
     BatchNorm,
@@ -24,7 +25,7 @@ from ._kernels.network import (
     loss_and_gradients,
     trainable_parameters,
 )
-from ._kernels.optimizers import OPTIMIZERS, conjugate_gradient
+from ._kernels.optimizers import OPTIMIZERS, conjugate_gradient, make_optimizer
 from ._pretraining import (
     PRETRAINING,
     check_hidden_layer_sizes,
@@ -34,8 +35,6 @@ from ._pretraining import (
 from ._rbm import rng_from
 from ._training import History, run_epochs
 
-#: the hidden activations of a fine-tuned net
-HIDDEN_ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu")
 #: 'cg' minimises each (large) minibatch by conjugate gradient instead of a step rule
 FINE_TUNING_OPTIMIZERS = (*OPTIMIZERS, "cg")
 #: CG iterations per minibatch (Hinton & Salakhutdinov 2006: 3 line searches
@@ -249,11 +248,8 @@ class BaseDeepNetwork(BaseEstimator):
         self._trainable = [i >= self.n_frozen_layers for i in range(len(layers))]
         params = trainable_parameters(self.coefs_, self.intercepts_, self.batch_norms_,
                                       self._trainable)
-        self._optimizer = None
-        if self.optimizer != "cg":
-            extra = {"momentum": self.momentum} if self.optimizer in ("momentum", "nesterov") else {}
-            self._optimizer = OPTIMIZERS[self.optimizer](
-                params, learning_rate=self.learning_rate_init, **extra)
+        self._optimizer = (None if self.optimizer == "cg" else make_optimizer(
+            self.optimizer, params, self.learning_rate_init, self.momentum))
         self._history = History()
 
     # ------------------------------------------------------------ fitting
@@ -425,7 +421,8 @@ PARAMETERS_DOC = """
     n_frozen_layers : int, default=0
         The bottom layers kept fixed during fine-tuning (the frozen feature
         extractor of transfer learning).
-    activation : {'logistic', 'tanh', 'relu', 'leaky_relu'}, default='logistic'
+    activation : {'logistic', 'tanh', 'relu', 'leaky_relu', 'identity'}, \
+default='logistic'
         Activation of the hidden layers that are not transferred. 'logistic'
         matches what RBM and autoencoder pre-training learned.
     init : {'xavier', 'lecun', 'he'}, default='xavier'

@@ -1,6 +1,5 @@
 """Restricted Boltzmann machines: BernoulliRBM and GaussianBernoulliRBM."""
 
-import warnings
 from collections import namedtuple
 from numbers import Integral, Real
 
@@ -24,7 +23,7 @@ from ._kernels.rbm import (
     visible_mean,
 )
 from ._kernels.units import UNITS
-from ._training import History, run_epochs
+from ._training import History, momentum_at, run_epochs, warn_outside_unit_interval
 
 LogPartition = namedtuple("LogPartition", ["log_z", "lower", "upper", "method"])
 LogPartition.__doc__ = """log Z of an RBM with an interval.
@@ -37,7 +36,6 @@ LogPartition.__doc__ = """log Z of an RBM with an interval.
 N_MONITOR = 1000
 #: the likelihood figure of the verbose line is exact below this many units
 VERBOSE_EXACT_UNITS = 16
-HINTON_MOMENTUM = (0.5, 0.9, 5)  # momentum 0.5, then 0.9 from epoch 5 (Hinton 2010)
 
 
 def rng_from(random_state):
@@ -247,24 +245,12 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         opt = self._optimizer
         opt.learning_rate = self.learning_rate / (1.0 + self.learning_rate_decay * epoch)
         if isinstance(opt, Momentum):
-            if self.momentum == "hinton":
-                low, high, switch = HINTON_MOMENTUM
-                opt.momentum = low if epoch < switch else high
-            else:
-                opt.momentum = self.momentum
+            opt.momentum = momentum_at(self.momentum, epoch)
 
     def _check_input_range(self, X):
-        if self._visible != "bernoulli":
-            return
-        values = X.data if sp.issparse(X) else X
-        if values.size and (values.min() < 0 or values.max() > 1):
-            warnings.warn(
-                f"{type(self).__name__} models values in [0, 1], but X has values in "
-                f"[{values.min():.3g}, {values.max():.3g}]. Scale X with "
-                "sklearn.preprocessing.MinMaxScaler, or use GaussianBernoulliRBM "
-                "for real-valued data.",
-                UserWarning,
-            )
+        if self._visible == "bernoulli":
+            warn_outside_unit_interval(X, self, "",
+                                       "Use GaussianBernoulliRBM for real-valued data")
 
     def _likelihood_figure(self, V):
         n_binary = min(self._binary_layer_sizes())

@@ -26,6 +26,35 @@ class History:
     t: int = 0  # minibatch steps taken
 
 
+#: momentum 0.5, then 0.9 from epoch 5 (Hinton 2010, section 9)
+HINTON_MOMENTUM = (0.5, 0.9, 5)
+
+
+def momentum_at(momentum, epoch):
+    """The momentum of epoch ``epoch`` (from 0): a constant, or Hinton's 0.5 then 0.9."""
+    if momentum == "hinton":
+        low, high, switch = HINTON_MOMENTUM
+        return low if epoch < switch else high
+    return momentum
+
+
+def warn_outside_unit_interval(X, estimator, setting, remedy):
+    """Warn once when ``X`` (dense or sparse) has values outside [0, 1].
+
+    ``setting`` names what models values in [0, 1] (e.g. ``"loss='cross_entropy'"``)
+    and ``remedy`` the alternative for real-valued data.
+    """
+    values = X.data if hasattr(X, "tocsr") else X
+    if values.size and (values.min() < 0 or values.max() > 1):
+        warnings.warn(
+            f"{type(estimator).__name__}{' with ' + setting if setting else ''} models "
+            f"values in [0, 1], but X has values in [{values.min():.3g}, "
+            f"{values.max():.3g}]. {remedy}, or scale X to [0, 1] with "
+            "sklearn.preprocessing.MinMaxScaler.",
+            UserWarning,
+        )
+
+
 class DivergenceError(FloatingPointError, ValueError):
     """Training produced non-finite parameters or loss."""
 

@@ -1,6 +1,5 @@
 """The variational autoencoder (Kingma & Welling 2014)."""
 
-import warnings
 import zlib
 from numbers import Integral, Real
 
@@ -8,15 +7,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._autoencoder import HIDDEN_ACTIVATIONS
 from ._compat import Interval, StrOptions, _fit_context
+from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels import vae
 from ._kernels.init import INITS
 from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import OPTIMIZERS
 from ._kernels.partition import base_rate_biases
 from ._rbm import rng_from
-from ._training import History, run_epochs
+from ._training import History, run_epochs, warn_outside_unit_interval
 
 #: initialization of a hidden layer by its activation (He et al. 2015 for
 #: rectifiers); output layers and the other activations use Xavier's
@@ -155,7 +154,7 @@ class VariationalAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "decoder_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left"), None],
         "likelihood": [StrOptions(set(vae.LIKELIHOODS))],
-        "activation": [StrOptions(HIDDEN_ACTIVATIONS)],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -300,14 +299,9 @@ class VariationalAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         return self
 
     def _check_range(self, X):
-        if self.likelihood == "bernoulli" and X.size and (X.min() < 0 or X.max() > 1):
-            warnings.warn(
-                f"{type(self).__name__} with likelihood='bernoulli' models values in "
-                f"[0, 1], but X has values in [{X.min():.3g}, {X.max():.3g}]. Use "
-                "likelihood='gaussian' for real-valued data, or scale X to [0, 1] "
-                "with sklearn.preprocessing.MinMaxScaler.",
-                UserWarning,
-            )
+        if self.likelihood == "bernoulli":
+            warn_outside_unit_interval(X, self, "likelihood='bernoulli'",
+                                       "Use likelihood='gaussian' for real-valued data")
 
     def _initialize(self, X):
         dtype = X.dtype

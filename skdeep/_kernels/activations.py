@@ -103,3 +103,6 @@ DERIVATIVES = {
     "leaky_relu": leaky_relu_derivative,
     "softmax": softmax_derivative,
 }
+
+#: the activations a hidden layer may use (softmax is an output activation only)
+HIDDEN_ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "leaky_relu")

@@ -228,6 +228,16 @@ OPTIMIZERS = {
 }
 
 
+MOMENTUM_OPTIMIZERS = {"momentum", "nesterov"}
+
+
+def make_optimizer(name, params, learning_rate, momentum=0.9):
+    """``OPTIMIZERS[name]`` over ``params``, with ``momentum`` for the momentum methods."""
+    if name in MOMENTUM_OPTIMIZERS:
+        return OPTIMIZERS[name](params, learning_rate, momentum=momentum)
+    return OPTIMIZERS[name](params, learning_rate)
+
+
 def flatten(arrays):
     """One float64 vector holding ``arrays`` end to end."""
     return np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])
