@@ -91,7 +91,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         return self._decode(H)
 
     def score_samples(self, X):
-        """Minus the squared reconstruction error of each row.
+        """Negated squared reconstruction error of each row.
 
         Parameters
         ----------
@@ -108,7 +108,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         return -squared_errors(X, self._decode(self._encode(X)))
 
     def score(self, X, y=None):
-        """Minus the mean squared reconstruction error per sample.
+        """Negated mean squared reconstruction error per sample.
 
         Parameters
         ----------

@@ -80,7 +80,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     --------
     BernoulliRBM : One layer.
     DBNClassifier : A DBN fine-tuned with a softmax head.
-    sklearn.neural_network.BernoulliRBM : scikit-learn's RBM.
+    sklearn.neural_network.BernoulliRBM : The RBM of scikit-learn.
 
     Notes
     -----
@@ -269,8 +269,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
 
 class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
-    __doc__ = f"""Deep belief network classifier: layer-wise pre-training, then
-    back-propagation fine-tuning with a softmax output layer.
+    __doc__ = f"""Deep belief network classifier with a softmax output layer.
+
+    Layer-wise pre-training, then back-propagation fine-tuning of the whole net.
 
     The hidden layers are pre-trained greedily (RBMs, autoencoders or
     denoising autoencoders, see ``pretraining``), or taken from another fitted
@@ -291,7 +292,7 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
     --------
     DBN : The unsupervised stack of RBMs.
     DBNRegressor : The same network with a linear output layer.
-    sklearn.neural_network.MLPClassifier : scikit-learn's randomly initialised
+    sklearn.neural_network.MLPClassifier : The randomly initialised
         multi-layer perceptron.
 
     Notes
@@ -335,8 +336,9 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None):
-        """One fine-tuning epoch over ``(X, y)``; the first call builds the network
-        (pre-training it on this ``X``).
+        """Run one fine-tuning epoch over ``(X, y)``.
+
+        The first call builds the network, pre-training it on this ``X``.
 
         Parameters
         ----------
@@ -430,8 +432,9 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
 
 
 class DBNRegressor(RegressorMixin, BaseDeepNetwork):
-    __doc__ = f"""Deep belief network regressor: layer-wise pre-training, then
-    back-propagation fine-tuning with a linear output layer.
+    __doc__ = f"""Deep belief network regressor with a linear output layer.
+
+    Layer-wise pre-training, then back-propagation fine-tuning of the whole net.
 
     As :class:`DBNClassifier`, with a linear output layer trained on the
     squared error; ``y`` may have several columns.
@@ -447,7 +450,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
     See Also
     --------
     DBNClassifier : The same network with a softmax output layer.
-    sklearn.neural_network.MLPRegressor : scikit-learn's randomly initialised
+    sklearn.neural_network.MLPRegressor : The randomly initialised
         multi-layer perceptron.
 
     Notes
@@ -480,8 +483,9 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y):
-        """One fine-tuning epoch over ``(X, y)``; the first call builds the network
-        (pre-training it on this ``X``).
+        """Run one fine-tuning epoch over ``(X, y)``.
+
+        The first call builds the network, pre-training it on this ``X``.
 
         Parameters
         ----------

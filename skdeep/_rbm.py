@@ -598,7 +598,7 @@ class BernoulliRBM(_BaseRBM):
 
     See Also
     --------
-    sklearn.neural_network.BernoulliRBM : scikit-learn's one-method RBM.
+    sklearn.neural_network.BernoulliRBM : The one-method RBM of scikit-learn.
     GaussianBernoulliRBM : Real-valued visible units.
     DBN : A stack of RBMs trained greedily.
 

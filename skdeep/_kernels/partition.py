@@ -4,7 +4,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from .rbm import free_energy, hidden_free_energy
-from .units import UNITS
+from .units import UNITS, softplus
 
 MAX_EXACT_UNITS = 20
 
@@ -66,7 +66,7 @@ def _log_base_partition(b_base, n_hidden, visible, hidden):
     """log Z of the base model: visible units with bias ``b_base``, no weights,
     hidden units with zero bias."""
     if visible == "bernoulli":
-        log_zv = np.logaddexp(0, b_base).sum()
+        log_zv = softplus(b_base).sum()
     else:
         log_zv = 0.5 * b_base.size * np.log(2 * np.pi)
     log_zh = n_hidden * (np.log(2.0) if hidden == "bernoulli"
@@ -74,16 +74,17 @@ def _log_base_partition(b_base, n_hidden, visible, hidden):
     return float(log_zv + log_zh)
 
 
-def _log_unnormalized(v, x, beta, c, b, b_base, visible, hidden):
+def _log_unnormalized(x, beta, e_base, e_model, c, hidden):
     """log p*_beta(v) of the geometric path E_beta = (1 - beta) E_base + beta E_model.
 
-    ``x = v W^T + c``. The base model has visible bias ``b_base``, no weights, and
-    hidden units with zero bias (standard normal for linear hidden units).
+    ``x = v W^T + c``; ``e_base`` and ``e_model`` are the visible energies of
+    ``v`` under the base model and the model. The base model has visible bias
+    ``b_base``, no weights, and hidden units with zero bias (standard normal for
+    linear hidden units).
     """
-    vis = UNITS[visible]
-    log_p = -((1 - beta) * vis.energy(v, b_base) + beta * vis.energy(v, b))
+    log_p = -((1 - beta) * e_base + beta * e_model)
     if hidden == "bernoulli":
-        log_p += np.logaddexp(0, beta * x).sum(axis=1)
+        log_p += softplus(beta * x).sum(axis=1)
     else:  # integral of exp(-||h||^2/2 - beta ||c||^2/2 + beta h.x) over h
         log_p += 0.5 * (beta * beta * np.einsum("ij,ij->i", x, x) - beta * (c @ c))
         log_p += 0.5 * x.shape[1] * np.log(2 * np.pi)
@@ -112,8 +113,9 @@ def ais_log_partition(W, b, c, b_base, rng, *, n_runs=100, n_betas=14500,
     for beta_prev, beta in zip(betas[:-1], betas[1:]):
         x = v @ W.T
         x += c
-        log_w += _log_unnormalized(v, x, beta, c, b, b_base, visible, hidden)
-        log_w -= _log_unnormalized(v, x, beta_prev, c, b, b_base, visible, hidden)
+        e_base, e_model = vis.energy(v, b_base), vis.energy(v, b)
+        log_w += _log_unnormalized(x, beta, e_base, e_model, c, hidden)
+        log_w -= _log_unnormalized(x, beta_prev, e_base, e_model, c, hidden)
         if beta < 1.0:  # one Gibbs step v -> h -> v leaving p_beta invariant
             x *= beta
             h = hid.sample(hid.mean(x, out=x), rng, x, scratch_h)

@@ -36,6 +36,19 @@ def uniform(rng, out):
     return out
 
 
+def softplus(a):
+    """log(1 + exp(a)) = max(a, 0) + log(1 + exp(-|a|)): no overflow, an absolute
+    error of at most one rounding of 1 + exp(-|a|), and a few times faster than
+    ``np.logaddexp(0, a)``."""
+    s = np.abs(a)
+    np.negative(s, out=s)
+    np.exp(s, out=s)
+    s += 1
+    np.log(s, out=s)
+    s += np.maximum(a, 0)
+    return s
+
+
 class BernoulliUnits:
     """Binary units: p(u=1 | x) = sigmoid(x)."""
 
@@ -69,7 +82,7 @@ class BernoulliUnits:
     @staticmethod
     def log_marginal(x, a):
         """sum_j log(1 + exp(x_j)), one value per row."""
-        return np.logaddexp(0, x).sum(axis=1)
+        return softplus(x).sum(axis=1)
 
 
 class GaussianUnits:

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.special import expit, logsumexp
 
 from .network import backward, forward
+from .units import softplus
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -55,19 +56,6 @@ def log_normal(z, mu=None, log_var=None):
         return -0.5 * (np.sum(z * z, axis=-1) + d * LOG_2PI)
     diff = z - mu
     return -0.5 * (np.sum(diff * diff * np.exp(-log_var) + log_var, axis=-1) + d * LOG_2PI)
-
-
-def softplus(a):
-    """log(1 + exp(a)) = max(a, 0) + log(1 + exp(-|a|)): no overflow, an absolute
-    error of at most one rounding of 1 + exp(-|a|), and a few times faster than
-    ``np.logaddexp(0, a)``."""
-    s = np.abs(a)
-    np.negative(s, out=s)
-    np.exp(s, out=s)
-    s += 1
-    np.log(s, out=s)
-    s += np.maximum(a, 0)
-    return s
 
 
 class BernoulliLikelihood:

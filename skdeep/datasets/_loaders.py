@@ -142,6 +142,7 @@ def load_mnist(*, split="train", data_home=None, return_X_y=False, dtype="float3
         ``data``), ``target_names`` and ``DESCR``.
 
     (data, target) : tuple if ``return_X_y`` is True
+        The arrays ``data`` and ``target`` of the Bunch.
 
     Raises
     ------
@@ -206,6 +207,7 @@ def load_fashion_mnist(*, split="train", data_home=None, return_X_y=False, dtype
         ``target_names`` (``"T-shirt/top"``, ..., ``"Ankle boot"``) and ``DESCR``.
 
     (data, target) : tuple if ``return_X_y`` is True
+        The arrays ``data`` and ``target`` of the Bunch.
 
     Raises
     ------
