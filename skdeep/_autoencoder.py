@@ -21,7 +21,13 @@ from ._pretraining import (
     pretrain_layers,
 )
 from ._rbm import rng_from
-from ._training import History, momentum_at, run_epochs, warn_outside_unit_interval
+from ._training import (
+    History,
+    UnsupervisedFitMixin,
+    momentum_at,
+    run_epochs,
+    warn_outside_unit_interval,
+)
 
 #: ``loss`` parameter -> (kernel loss, matching output activation)
 RECONSTRUCTION_LOSSES = {
@@ -147,7 +153,7 @@ _SHARED_CONSTRAINTS = {
 }
 
 
-class Autoencoder(_BaseAutoencoder):
+class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
     """One-hidden-layer autoencoder; with ``noise``, a denoising autoencoder.
 
     The encoder ``h = f(x W^T + c)`` and the decoder ``r = g(h W' + b)`` are
@@ -296,42 +302,6 @@ class Autoencoder(_BaseAutoencoder):
         self.shuffle = shuffle
         self.verbose = verbose
         self.random_state = random_state
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train for ``n_iter`` epochs.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, incremental=False)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
-        """Train for one epoch, initialising on the first call.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, incremental=True)
 
     def _fit(self, X, incremental):
         first = not (incremental and hasattr(self, "components_"))

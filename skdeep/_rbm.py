@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import Interval, StrOptions
 from ._kernels import partition
 from ._kernels.optimizers import SGD, Momentum
 from ._kernels.rbm import (
@@ -23,7 +23,13 @@ from ._kernels.rbm import (
     visible_mean,
 )
 from ._kernels.units import UNITS
-from ._training import History, momentum_at, run_epochs, warn_outside_unit_interval
+from ._training import (
+    History,
+    UnsupervisedFitMixin,
+    momentum_at,
+    run_epochs,
+    warn_outside_unit_interval,
+)
 
 LogPartition = namedtuple("LogPartition", ["log_z", "lower", "upper", "method"])
 LogPartition.__doc__ = """log Z of an RBM with an interval.
@@ -53,7 +59,8 @@ def dense_chunks(X, size=2048):
         yield block.toarray() if sp.issparse(block) else block
 
 
-class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+               BaseEstimator):
     """Shared machinery; subclasses set ``_visible`` (the visible unit type)."""
 
     _visible = "bernoulli"
@@ -107,42 +114,6 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         self.shuffle = shuffle
 
     # ------------------------------------------------------------------ fitting
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Fit the model to ``X`` by ``n_iter`` epochs of CD-k or PCD-k.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, incremental=False)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
-        """Run one epoch over ``X``, initialising the model on the first call.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, incremental=True)
-
     def _fit(self, X, incremental):
         first = not (incremental and hasattr(self, "components_"))
         X = validate_data(

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from ._compat import _fit_context
+
 
 @dataclass
 class History:
@@ -53,6 +55,48 @@ def warn_outside_unit_interval(X, estimator, setting, remedy):
             "sklearn.preprocessing.MinMaxScaler.",
             UserWarning,
         )
+
+
+class UnsupervisedFitMixin:
+    """``fit`` and ``partial_fit`` of an unsupervised estimator with ``_fit(X, incremental)``."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the model to ``X``, from a fresh initialisation.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data (a sparse matrix only where the estimator accepts
+            one, as ``BernoulliRBM`` does).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Run one epoch over ``X``, initialising the model on the first call.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data (a sparse matrix only where the estimator accepts
+            one, as ``BernoulliRBM`` does).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, incremental=True)
 
 
 class DivergenceError(FloatingPointError, ValueError):

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import Interval, StrOptions
 from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels import vae
 from ._kernels.init import INITS
@@ -15,7 +15,12 @@ from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import OPTIMIZERS
 from ._kernels.partition import base_rate_biases
 from ._rbm import rng_from
-from ._training import History, run_epochs, warn_outside_unit_interval
+from ._training import (
+    History,
+    UnsupervisedFitMixin,
+    run_epochs,
+    warn_outside_unit_interval,
+)
 
 #: initialization of a hidden layer by its activation (He et al. 2015 for
 #: rectifiers); output layers and the other activations use Xavier's
@@ -24,7 +29,8 @@ HIDDEN_INITS = {"relu": "he", "leaky_relu": "he"}
 SCORE_BLOCK = 1 << 22
 
 
-class VariationalAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin,
+                             TransformerMixin, BaseEstimator):
     """Variational autoencoder with Gaussian latent variables.
 
     An encoder network maps x to the mean and log-variance of a diagonal
@@ -206,42 +212,6 @@ class VariationalAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, 
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fitting
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Fit the encoder and decoder by maximising the ELBO of ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, incremental=False)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
-        """Run one epoch over ``X``, initialising the model on the first call.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit(X, incremental=True)
-
     def _fit(self, X, incremental):
         first = not (incremental and hasattr(self, "encoder_coefs_"))
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=first)
