@@ -448,6 +448,9 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         each minibatch: the paper's method, with ``batch_size=1000``.
     learning_rate_init : float, default=0.001
         Step size of the update rule (not used by 'cg').
+    learning_rate_decay : float, default=0.0
+        The step size of fine-tuning epoch ``t`` (from 0) is
+        ``learning_rate_init / (1 + learning_rate_decay * t)``.
     momentum : float in [0, 1), default=0.9
         Momentum of 'momentum' and 'nesterov'.
     batch_size : int, default=100
@@ -573,6 +576,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         alpha=0.0,
         optimizer="adam",
         learning_rate_init=0.001,
+        learning_rate_decay=0.0,
         momentum=0.9,
         batch_size=100,
         max_iter=50,
@@ -600,6 +604,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         self.alpha = alpha
         self.optimizer = optimizer
         self.learning_rate_init = learning_rate_init
+        self.learning_rate_decay = learning_rate_decay
         self.momentum = momentum
         self.batch_size = batch_size
         self.max_iter = max_iter

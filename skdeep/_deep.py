@@ -33,7 +33,7 @@ from ._pretraining import (
     pretrain_layers,
 )
 from ._rbm import rng_from
-from ._training import History, run_epochs
+from ._training import History, decayed_learning_rate, run_epochs
 
 #: 'cg' minimises each (large) minibatch by conjugate gradient instead of a step rule
 FINE_TUNING_OPTIMIZERS = (*OPTIMIZERS, "cg")
@@ -118,6 +118,7 @@ class BaseDeepNetwork(BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "optimizer": [StrOptions(set(FINE_TUNING_OPTIMIZERS))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_decay": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -153,6 +154,7 @@ class BaseDeepNetwork(BaseEstimator):
         alpha=0.0001,
         optimizer="adam",
         learning_rate_init=0.001,
+        learning_rate_decay=0.0,
         momentum=0.9,
         batch_size=100,
         max_iter=200,
@@ -184,6 +186,7 @@ class BaseDeepNetwork(BaseEstimator):
         self.alpha = alpha
         self.optimizer = optimizer
         self.learning_rate_init = learning_rate_init
+        self.learning_rate_decay = learning_rate_decay
         self.momentum = momentum
         self.batch_size = batch_size
         self.max_iter = max_iter
@@ -325,8 +328,13 @@ class BaseDeepNetwork(BaseEstimator):
         def save_best():
             best[:] = [self._snapshot()]
 
+        def schedule(epoch):
+            if self._optimizer is not None:
+                self._optimizer.learning_rate = decayed_learning_rate(
+                    self.learning_rate_init, self.learning_rate_decay, epoch)
+
         stopped = run_epochs(
-            step, X.shape[0], batch_size=batch_size,
+            step, X.shape[0], batch_size=batch_size, on_epoch_start=schedule,
             max_epochs=1 if incremental else self.max_iter, rng=rng,
             history=self._history, shuffle=self.shuffle, verbose=self.verbose,
             name=type(self).__name__,
@@ -446,6 +454,10 @@ default='logistic'
     learning_rate_init : float, default=0.001
         Step size of the update rule (not used by 'cg'; 'adadelta' uses 1.0 in
         its paper).
+    learning_rate_decay : float, default=0.0
+        The step size of fine-tuning epoch ``t`` (counted from 0 across
+        ``partial_fit`` and ``warm_start`` calls) is
+        ``learning_rate_init / (1 + learning_rate_decay * t)``.
     momentum : float in [0, 1), default=0.9
         Momentum of 'momentum' and 'nesterov'.
     batch_size : int, default=100

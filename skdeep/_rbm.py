@@ -26,6 +26,7 @@ from ._kernels.units import UNITS
 from ._training import (
     History,
     UnsupervisedFitMixin,
+    decayed_learning_rate,
     momentum_at,
     run_epochs,
     warn_outside_unit_interval,
@@ -214,7 +215,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
 
     def _schedule(self, epoch):
         opt = self._optimizer
-        opt.learning_rate = self.learning_rate / (1.0 + self.learning_rate_decay * epoch)
+        opt.learning_rate = decayed_learning_rate(self.learning_rate, self.learning_rate_decay, epoch)
         if isinstance(opt, Momentum):
             opt.momentum = momentum_at(self.momentum, epoch)
 

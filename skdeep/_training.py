@@ -32,6 +32,11 @@ class History:
 HINTON_MOMENTUM = (0.5, 0.9, 5)
 
 
+def decayed_learning_rate(learning_rate, decay, epoch):
+    """The step size of epoch ``epoch`` (from 0): ``learning_rate / (1 + decay * epoch)``."""
+    return learning_rate / (1.0 + decay * epoch)
+
+
 def momentum_at(momentum, epoch):
     """The momentum of epoch ``epoch`` (from 0): a constant, or Hinton's 0.5 then 0.9."""
     if momentum == "hinton":

@@ -211,6 +211,25 @@ def test_partial_fit_one_epoch_per_call(digits):
         clf.partial_fit(X[:5], np.array([0, 1, 2, 3, 99]))
 
 
+def test_learning_rate_decay_divides_the_step_size_by_one_plus_decay_times_epoch(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    common = dict(hidden_layer_sizes=(16,), pretraining=None, optimizer="sgd", random_state=0)
+    decayed = DBNClassifier(learning_rate_init=0.1, learning_rate_decay=1.5, max_iter=3,
+                            tol=0.0, n_iter_no_change=5, **common)
+    with pytest.warns(ConvergenceWarning):
+        decayed.fit(X, y)
+    by_hand = DBNClassifier(**common)
+    for epoch in range(3):  # the schedule, set by hand before each epoch
+        by_hand.set_params(learning_rate_init=0.1 / (1 + 1.5 * epoch))
+        by_hand.partial_fit(X, y, classes=np.unique(y))
+    constant = clone(decayed).set_params(learning_rate_decay=0.0)
+    with pytest.warns(ConvergenceWarning):
+        constant.fit(X, y)
+    for W_decayed, W_hand, W_constant in zip(decayed.coefs_, by_hand.coefs_, constant.coefs_):
+        np.testing.assert_allclose(W_decayed, W_hand, rtol=1e-6, atol=1e-9)
+        assert not np.allclose(W_decayed, W_constant)
+
+
 def test_early_stopping_keeps_best_parameters(digits):
     X, y = digits
     clf = DBNClassifier(hidden_layer_sizes=(32,), pretraining=None, early_stopping=True,

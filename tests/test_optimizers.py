@@ -9,6 +9,7 @@ from skdeep._kernels.optimizers import (
     flatten,
     unflatten_into,
 )
+from skdeep._kernels.parallel import MIN_PARALLEL_SIZE, map_rows
 
 
 def two_steps(name, g1, g2, **kwargs):
@@ -146,3 +147,34 @@ def test_conjugate_gradient_solves_quadratic(rng):
     # CG on a 6-dimensional quadratic converges in a few iterations to round-off
     np.testing.assert_allclose(W.ravel(), solution, rtol=1e-5, atol=1e-6)
     assert value == pytest.approx(-0.5 * b @ solution)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_threaded_steps_equal_serial_steps(name, rng):
+    # large enough to be split into row blocks, plus a vector kept whole
+    shapes = [(3 * MIN_PARALLEL_SIZE // 100 + 7, 100), (50,)]
+    start = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    grads = [[rng.standard_normal(s).astype(np.float32) for s in shapes] for _ in range(3)]
+    results = []
+    for n_threads in (1, 3):
+        params = [p.copy() for p in start]
+        opt = OPTIMIZERS[name](params, n_threads=n_threads)
+        for g in grads:
+            opt.step(params, g)
+        results.append(params)
+    assert not np.array_equal(results[0][0], start[0])
+    for serial, threaded in zip(*results):
+        np.testing.assert_array_equal(serial, threaded)
+
+
+def test_map_rows_covers_every_row_once():
+    a = np.zeros((4 * MIN_PARALLEL_SIZE + 3, 1))
+    calls = []
+
+    def mark(block):
+        calls.append(len(block))
+        block += 1
+
+    map_rows(mark, (a,), n_threads=4)
+    assert len(calls) == 4
+    np.testing.assert_array_equal(a, 1)

@@ -3,8 +3,10 @@
 Each optimizer is a small object with one method, ``step(params, grads)``,
 where ``grads`` are gradients of a loss to minimise. ``learning_rate`` (and
 ``momentum`` where there is one) may be changed between steps, which is how
-schedules are applied. Chosen by name through ``OPTIMIZERS``. The adaptive
-ones keep one scratch buffer per parameter so a step allocates nothing.
+schedules are applied. Chosen by name through ``OPTIMIZERS``. Each keeps one
+scratch buffer per parameter, and large parameters are updated in row blocks
+on ``n_threads`` threads (default: as many as BLAS uses; see
+:func:`skdeep._kernels.parallel.map_rows`).
 
 Conjugate gradient is not a step rule: :func:`conjugate_gradient` minimises a
 whole-batch objective over the flattened parameters with
@@ -15,18 +17,41 @@ fine-tuned on minibatches of 1000.
 import numpy as np
 from scipy.optimize import minimize
 
+from .parallel import blas_threads, map_rows
+
 
 class SGD:
-    """Plain stochastic gradient descent: p -= lr * g."""
+    """Plain stochastic gradient descent: p -= lr * g.
 
-    def __init__(self, params, learning_rate=0.01):
+    Subclasses name their per-parameter state arrays in ``_state``, set the
+    step's constants in ``_prepare`` and update one parameter (or a row block
+    of it, with the matching blocks of its gradient, state and scratch buffer)
+    in ``_update``; ``step`` runs the blocks on ``n_threads`` threads.
+    """
+
+    _state = ()
+
+    def __init__(self, params, learning_rate=0.01, n_threads=None):
         self.learning_rate = learning_rate
+        self.n_threads = n_threads
         self.t = 0
+        self.state = {name: [np.zeros_like(p) for p in params] for name in self._state}
+        self._scratch = [np.empty_like(p) for p in params]
 
     def step(self, params, grads):
         self.t += 1
-        for p, g in zip(params, grads):
-            p -= self.learning_rate * g
+        self._prepare()
+        states = [self.state[name] for name in self._state]
+        n_threads = self.n_threads or blas_threads()
+        for p, g, *rest in zip(params, grads, *states, self._scratch):
+            map_rows(self._update, (p, g, *rest), n_threads)
+
+    def _prepare(self):
+        pass
+
+    def _update(self, p, g, s):
+        np.multiply(g, self.learning_rate, out=s)
+        p -= s
 
 
 class Momentum(SGD):
@@ -36,30 +61,29 @@ class Momentum(SGD):
     look-ahead form of Sutskever et al. (2013).
     """
 
-    def __init__(self, params, learning_rate=0.01, momentum=0.9, nesterov=False):
-        super().__init__(params, learning_rate)
+    _state = ("velocity",)
+
+    def __init__(self, params, learning_rate=0.01, momentum=0.9, nesterov=False, n_threads=None):
+        super().__init__(params, learning_rate, n_threads)
         self.momentum = momentum
         self.nesterov = nesterov
-        self.velocities = [np.zeros_like(p) for p in params]
 
-    def step(self, params, grads):
-        self.t += 1
-        lr, m = self.learning_rate, self.momentum
-        for p, g, v in zip(params, grads, self.velocities):
-            v *= m
-            v -= lr * g
-            if self.nesterov:
-                p += m * v
-                p -= lr * g
-            else:
-                p += v
+    def _update(self, p, g, v, s):
+        m = self.momentum
+        np.multiply(g, self.learning_rate, out=s)
+        v *= m
+        v -= s
+        if self.nesterov:
+            p -= s
+            np.multiply(v, m, out=s)
+        p += s if self.nesterov else v
 
 
 class Nesterov(Momentum):
     """Nesterov's accelerated gradient, in the form of Sutskever et al. (2013)."""
 
-    def __init__(self, params, learning_rate=0.01, momentum=0.9):
-        super().__init__(params, learning_rate, momentum, nesterov=True)
+    def __init__(self, params, learning_rate=0.01, momentum=0.9, n_threads=None):
+        super().__init__(params, learning_rate, momentum, nesterov=True, n_threads=n_threads)
 
 
 def _rms_scaled_step(p, numerator, mean_sq, scratch, scale, eps):
@@ -72,15 +96,11 @@ def _rms_scaled_step(p, numerator, mean_sq, scratch, scale, eps):
 
 
 class _Adaptive(SGD):
-    """Per-parameter state buffers ``self.state[name][i]`` and one scratch each."""
+    """An optimizer with a stability constant ``eps``."""
 
-    _state = ()
-
-    def __init__(self, params, learning_rate, eps):
-        super().__init__(params, learning_rate)
+    def __init__(self, params, learning_rate, eps, n_threads=None):
+        super().__init__(params, learning_rate, n_threads)
         self.eps = eps
-        self.state = {name: [np.zeros_like(p) for p in params] for name in self._state}
-        self._scratch = [np.empty_like(p) for p in params]
 
 
 class Adagrad(_Adaptive):
@@ -88,15 +108,13 @@ class Adagrad(_Adaptive):
 
     _state = ("sum_sq",)
 
-    def __init__(self, params, learning_rate=0.01, eps=1e-10):
-        super().__init__(params, learning_rate, eps)
+    def __init__(self, params, learning_rate=0.01, eps=1e-10, n_threads=None):
+        super().__init__(params, learning_rate, eps, n_threads)
 
-    def step(self, params, grads):
-        self.t += 1
-        for p, g, G, s in zip(params, grads, self.state["sum_sq"], self._scratch):
-            np.multiply(g, g, out=s)
-            G += s
-            _rms_scaled_step(p, g, G, s, self.learning_rate, self.eps)
+    def _update(self, p, g, G, s):
+        np.multiply(g, g, out=s)
+        G += s
+        _rms_scaled_step(p, g, G, s, self.learning_rate, self.eps)
 
 
 class RMSProp(_Adaptive):
@@ -105,18 +123,16 @@ class RMSProp(_Adaptive):
 
     _state = ("mean_sq",)
 
-    def __init__(self, params, learning_rate=0.001, rho=0.9, eps=1e-8):
-        super().__init__(params, learning_rate, eps)
+    def __init__(self, params, learning_rate=0.001, rho=0.9, eps=1e-8, n_threads=None):
+        super().__init__(params, learning_rate, eps, n_threads)
         self.rho = rho
 
-    def step(self, params, grads):
-        self.t += 1
-        for p, g, E, s in zip(params, grads, self.state["mean_sq"], self._scratch):
-            np.multiply(g, g, out=s)
-            s *= 1 - self.rho
-            E *= self.rho
-            E += s
-            _rms_scaled_step(p, g, E, s, self.learning_rate, self.eps)
+    def _update(self, p, g, E, s):
+        np.multiply(g, g, out=s)
+        s *= 1 - self.rho
+        E *= self.rho
+        E += s
+        _rms_scaled_step(p, g, E, s, self.learning_rate, self.eps)
 
 
 class Adadelta(_Adaptive):
@@ -126,27 +142,24 @@ class Adadelta(_Adaptive):
 
     _state = ("mean_sq_grad", "mean_sq_step")
 
-    def __init__(self, params, learning_rate=1.0, rho=0.95, eps=1e-6):
-        super().__init__(params, learning_rate, eps)
+    def __init__(self, params, learning_rate=1.0, rho=0.95, eps=1e-6, n_threads=None):
+        super().__init__(params, learning_rate, eps, n_threads)
         self.rho = rho
 
-    def step(self, params, grads):
-        self.t += 1
+    def _update(self, p, g, Eg, Ex, s):
         rho, eps = self.rho, self.eps
-        for p, g, Eg, Ex, s in zip(params, grads, self.state["mean_sq_grad"],
-                                   self.state["mean_sq_step"], self._scratch):
-            np.multiply(g, g, out=s)
-            s *= 1 - rho
-            Eg *= rho
-            Eg += s
-            np.add(Ex, eps, out=s)
-            s /= Eg + eps
-            np.sqrt(s, out=s)
-            s *= g  # s = -dx
-            Ex *= rho
-            Ex += (1 - rho) * (s * s)
-            s *= self.learning_rate
-            p -= s
+        np.multiply(g, g, out=s)
+        s *= 1 - rho
+        Eg *= rho
+        Eg += s
+        np.add(Ex, eps, out=s)
+        s /= Eg + eps
+        np.sqrt(s, out=s)
+        s *= g  # s = -dx
+        Ex *= rho
+        Ex += (1 - rho) * (s * s)
+        s *= self.learning_rate
+        p -= s
 
 
 class Adam(_Adaptive):
@@ -161,38 +174,28 @@ class Adam(_Adaptive):
 
     _state = ("m", "v")
 
-    def __init__(self, params, learning_rate=0.001, beta_1=0.9, beta_2=0.999, eps=1e-8):
-        super().__init__(params, learning_rate, eps)
+    def __init__(self, params, learning_rate=0.001, beta_1=0.9, beta_2=0.999, eps=1e-8,
+                 n_threads=None):
+        super().__init__(params, learning_rate, eps, n_threads)
         self.beta_1, self.beta_2 = beta_1, beta_2
 
-    def _moments(self, grads):
-        """Update the (unnormalised) moment estimates in place."""
-        b1, b2 = self.beta_1, self.beta_2
-        for g, m, v, s in zip(grads, self.state["m"], self.state["v"], self._scratch):
-            m *= b1
-            m += g
-            np.multiply(g, g, out=s)
-            v *= b2
-            v += s
-
-    def _m_hat_scale(self):
-        """m_hat = _m_hat_scale() * state m."""
-        b1 = self.beta_1
-        return (1 - b1) / (1 - b1**self.t)
-
-    def _adaptive_step(self, params, factor=1.0):
-        """p -= factor lr m_hat / (sqrt(v_hat) + eps)."""
-        b2 = self.beta_2
+    def _prepare(self, factor=1.0):
+        """The step's constants: p -= scale * m / (sqrt(v) + eps_scaled), that is
+        p -= factor lr m_hat / (sqrt(v_hat) + eps)."""
+        b1, b2, t = self.beta_1, self.beta_2, self.t
         # sqrt(v_hat) = c sqrt(state v) with c = sqrt((1 - b2) / (1 - b2^t))
-        c = np.sqrt((1 - b2) / (1 - b2**self.t))
-        scale = factor * self.learning_rate * self._m_hat_scale() / c
-        for p, m, v, s in zip(params, self.state["m"], self.state["v"], self._scratch):
-            _rms_scaled_step(p, m, v, s, scale, self.eps / c)
+        c = np.sqrt((1 - b2) / (1 - b2**t))
+        m_hat_scale = (1 - b1) / (1 - b1**t)
+        self._scale = factor * self.learning_rate * m_hat_scale / c
+        self._eps_scaled = self.eps / c
 
-    def step(self, params, grads):
-        self.t += 1
-        self._moments(grads)
-        self._adaptive_step(params)
+    def _update(self, p, g, m, v, s):
+        m *= self.beta_1
+        m += g
+        np.multiply(g, g, out=s)
+        v *= self.beta_2
+        v += s
+        _rms_scaled_step(p, m, v, s, self._scale, self._eps_scaled)
 
 
 class RAdam(Adam):
@@ -200,20 +203,29 @@ class RAdam(Adam):
     by the variance rectification r_t once the approximated SMA length
     rho_t exceeds 5 (PyTorch's threshold); before that, p -= lr m_hat."""
 
-    def step(self, params, grads):
-        self.t += 1
-        t, b2 = self.t, self.beta_2
-        self._moments(grads)
+    def _prepare(self):
+        t, b1, b2 = self.t, self.beta_1, self.beta_2
         rho_inf = 2 / (1 - b2) - 1
         rho_t = rho_inf - 2 * t * b2**t / (1 - b2**t)
-        if rho_t > 5:
+        self._adaptive = rho_t > 5
+        if self._adaptive:
             r = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
                         / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-            self._adaptive_step(params, r)
+            super()._prepare(r)
         else:
-            scale = self.learning_rate * self._m_hat_scale()
-            for p, m in zip(params, self.state["m"]):
-                p -= scale * m
+            self._scale = self.learning_rate * (1 - b1) / (1 - b1**t)
+
+    def _update(self, p, g, m, v, s):
+        if self._adaptive:
+            super()._update(p, g, m, v, s)
+            return
+        m *= self.beta_1
+        m += g
+        np.multiply(g, g, out=s)
+        v *= self.beta_2
+        v += s
+        np.multiply(m, self._scale, out=s)
+        p -= s
 
 
 OPTIMIZERS = {
@@ -231,11 +243,12 @@ OPTIMIZERS = {
 MOMENTUM_OPTIMIZERS = {"momentum", "nesterov"}
 
 
-def make_optimizer(name, params, learning_rate, momentum=0.9):
-    """``OPTIMIZERS[name]`` over ``params``, with ``momentum`` for the momentum methods."""
+def make_optimizer(name, params, learning_rate, momentum=0.9, n_threads=None):
+    """``OPTIMIZERS[name]`` over ``params``, with ``momentum`` for the momentum
+    methods, stepping on ``n_threads`` threads."""
     if name in MOMENTUM_OPTIMIZERS:
-        return OPTIMIZERS[name](params, learning_rate, momentum=momentum)
-    return OPTIMIZERS[name](params, learning_rate)
+        return OPTIMIZERS[name](params, learning_rate, momentum=momentum, n_threads=n_threads)
+    return OPTIMIZERS[name](params, learning_rate, n_threads=n_threads)
 
 
 def flatten(arrays):

@@ -8,7 +8,21 @@ given by the unit type (see :mod:`skdeep._kernels.units`).
 
 import numpy as np
 
+from .parallel import map_rows
 from .units import UNITS
+
+
+def _activate(pre, bias, unit):
+    """pre <- mean of ``unit`` units with total input ``pre + bias``, in row blocks
+    on the BLAS threads."""
+    mean = UNITS[unit].mean
+
+    def block(rows):
+        rows += bias
+        mean(rows, out=rows)
+
+    map_rows(block, (pre,))
+    return pre
 
 
 def hidden_mean(v, W, c, hidden="bernoulli", out=None):
@@ -17,15 +31,13 @@ def hidden_mean(v, W, c, hidden="bernoulli", out=None):
     ``v`` may be a scipy sparse matrix when ``out`` is None.
     """
     pre = v @ W.T if out is None else np.dot(v, W.T, out=out)
-    pre += c
-    return UNITS[hidden].mean(pre, out=pre)
+    return _activate(pre, c, hidden)
 
 
 def visible_mean(h, W, b, visible="bernoulli", out=None):
     """E[v | h]: sigmoid(h W + b) for binary units, h W + b for Gaussian."""
     pre = h @ W if out is None else np.dot(h, W, out=out)
-    pre += b
-    return UNITS[visible].mean(pre, out=pre)
+    return _activate(pre, b, visible)
 
 
 #: dtype of the uniform and normal draws, whatever the model's dtype: float32

@@ -1,0 +1,63 @@
+"""Element-wise work split into row blocks that run on several threads.
+
+numpy's ufunc loops release the GIL, so the element-wise passes that follow a
+matrix product (activations, optimizer steps) can use the cores the product
+used instead of one. Each block is computed exactly as the whole array would
+be, so results do not depend on the number of threads.
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from threadpoolctl import ThreadpoolController
+
+#: the smallest row block worth handing to another thread, in elements: below
+#: it the hand-off costs about as much as the pass
+MIN_PARALLEL_SIZE = 1 << 14
+
+_pool = None
+_blas = None
+
+
+def _reset_pool():
+    global _pool
+    _pool = None
+_blas = None
+
+
+# a forked child inherits the executor but not its threads
+os.register_at_fork(after_in_child=_reset_pool)
+
+
+def blas_threads():
+    """Threads numpy's BLAS will use for a matrix product now (honouring
+    ``threadpoolctl.threadpool_limits`` and ``OPENBLAS_NUM_THREADS``-style
+    variables), which is how many the element-wise passes may use too; 1 when
+    no BLAS library is recognised. A query costs about a microsecond."""
+    global _blas
+    if _blas is None:
+        _blas = ThreadpoolController().select(user_api="blas").lib_controllers
+    return max(1, min([lib.num_threads for lib in _blas] or [1]))
+
+
+def map_rows(func, arrays, n_threads=None):
+    """``func(*blocks)`` over matching row blocks of ``arrays`` (same leading
+    dimension), on up to ``n_threads`` threads (default :func:`blas_threads`);
+    ``func`` works in place."""
+    if n_threads is None:
+        n_threads = blas_threads()
+    n_rows = arrays[0].shape[0] if arrays[0].ndim else 0
+    n_blocks = min(n_threads, n_rows, arrays[0].size // MIN_PARALLEL_SIZE)
+    if n_blocks <= 1:
+        func(*arrays)
+        return
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
+                                   thread_name_prefix="skdeep")
+    bounds = [n_rows * i // n_blocks for i in range(n_blocks + 1)]
+    blocks = [[a[start:stop] for a in arrays] for start, stop in zip(bounds, bounds[1:])]
+    futures = [_pool.submit(func, *block) for block in blocks[1:]]
+    func(*blocks[0])
+    for future in futures:
+        future.result()
