@@ -10,6 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GridSearchCV, train_test_split
 
+from finite_differences import numerical_gradient
 from skdeep import DBN, Autoencoder, DBNClassifier, DBNRegressor
 from skdeep._deep import FINE_TUNING_OPTIMIZERS
 from skdeep._kernels.network import forward, trainable_parameters
@@ -33,19 +34,6 @@ def quiet(estimator, *args):
     """Fit a short run, which warns that it has not converged."""
     with pytest.warns(ConvergenceWarning):
         return estimator.fit(*args)
-
-
-def numerical_gradient(f, x, h=1e-6):
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(*x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        up = f()
-        x[idx] = old - h
-        down = f()
-        x[idx] = old
-        grad[idx] = (up - down) / (2 * h)
-    return grad
 
 
 @pytest.mark.parametrize("batch_normalization", [False, True])

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from finite_differences import numerical_gradient
 from skdeep._kernels.activations import ACTIVATIONS, DERIVATIVES
 from skdeep._kernels.init import INITS
 from skdeep._kernels.losses import LOSSES, output_delta
@@ -16,22 +17,7 @@ from skdeep._kernels.network import (
 
 # Central differences in float64 with step 1e-6 have error O(h^2 f''') + O(eps/h),
 # about 1e-9 relative; 1e-6 leaves room for curvature.
-FD_STEP = 1e-6
 FD_RTOL = 1e-6
-
-
-def numerical_gradient(f, x):
-    """Central finite-difference gradient of the scalar ``f()`` w.r.t. array ``x``."""
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(*x.shape):
-        old = x[idx]
-        x[idx] = old + FD_STEP
-        up = f()
-        x[idx] = old - FD_STEP
-        down = f()
-        x[idx] = old
-        grad[idx] = (up - down) / (2 * FD_STEP)
-    return grad
 
 
 def away_from_zero(rng, shape):
