@@ -1,5 +1,8 @@
 """Optimizer steps against hand-computed values; convergence on a convex quadratic."""
 
+import multiprocessing
+import os
+
 import numpy as np
 import pytest
 
@@ -178,3 +181,18 @@ def test_map_rows_covers_every_row_once():
     map_rows(mark, (a,), n_threads=4)
     assert len(calls) == 4
     np.testing.assert_array_equal(a, 1)
+
+
+def _rows_incremented_in_blocks():
+    a = np.zeros((4 * MIN_PARALLEL_SIZE, 1))
+    map_rows(lambda block: block.__iadd__(1), (a,), n_threads=4)
+    return float(a.sum())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_map_rows_in_a_forked_child():
+    # the parent's thread pool exists; the child must not wait on its threads
+    assert _rows_incremented_in_blocks() == 4 * MIN_PARALLEL_SIZE
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        result = pool.apply_async(_rows_incremented_in_blocks).get(timeout=60)
+    assert result == 4 * MIN_PARALLEL_SIZE

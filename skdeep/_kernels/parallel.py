@@ -22,11 +22,11 @@ _blas = None
 def _reset_pool():
     global _pool
     _pool = None
-_blas = None
 
 
-# a forked child inherits the executor but not its threads
-os.register_at_fork(after_in_child=_reset_pool)
+# a forked child inherits the executor but not its threads (no fork on Windows)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_pool)
 
 
 def blas_threads():
