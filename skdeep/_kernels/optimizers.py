@@ -189,12 +189,16 @@ class Adam(_Adaptive):
         self._scale = factor * self.learning_rate * m_hat_scale / c
         self._eps_scaled = self.eps / c
 
-    def _update(self, p, g, m, v, s):
+    def _update_moments(self, g, m, v, s):
+        """Update the (unnormalised) moment estimates in place."""
         m *= self.beta_1
         m += g
         np.multiply(g, g, out=s)
         v *= self.beta_2
         v += s
+
+    def _update(self, p, g, m, v, s):
+        self._update_moments(g, m, v, s)
         _rms_scaled_step(p, m, v, s, self._scale, self._eps_scaled)
 
 
@@ -219,11 +223,7 @@ class RAdam(Adam):
         if self._adaptive:
             super()._update(p, g, m, v, s)
             return
-        m *= self.beta_1
-        m += g
-        np.multiply(g, g, out=s)
-        v *= self.beta_2
-        v += s
+        self._update_moments(g, m, v, s)
         np.multiply(m, self._scale, out=s)
         p -= s
 
