@@ -12,7 +12,7 @@ from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels import vae
 from ._kernels.init import INITS
 from ._kernels.network import trainable_parameters
-from ._kernels.optimizers import OPTIMIZERS
+from ._kernels.optimizers import OPTIMIZERS, make_optimizer
 from ._kernels.partition import base_rate_biases
 from ._rbm import rng_from
 from ._training import (
@@ -291,7 +291,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         # independent-pixel model (Hinton 2010, section 8, for the RBM)
         mean = X.mean(axis=0)
         self.decoder_intercepts_[-1][...] = base_rate_biases(mean, X.shape[0], self.likelihood)
-        self._optimizer = OPTIMIZERS[self.optimizer](self._params(), self.learning_rate)
+        self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate)
         self._history = History()
         self._best = None
 
