@@ -5,6 +5,7 @@ scikit-learn's private modules is mended in one file.
 """
 
 from sklearn.base import _fit_context
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -21,5 +22,6 @@ __all__ = [
     "Options",
     "StrOptions",
     "_fit_context",
+    "_safe_indexing",
     "validate_params",
 ]
