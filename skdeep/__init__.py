@@ -5,7 +5,8 @@ autoencoders, the variational autoencoder and generative baselines, as
 scikit-learn estimators.
 """
 
-from ._autoencoder import Autoencoder, DBNAutoencoder
+from ._autoencoder import Autoencoder
+from ._deep_autoencoder import DBNAutoencoder
 from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM

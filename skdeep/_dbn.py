@@ -23,6 +23,7 @@ from ._pretraining import (
     pretrain_layers,
 )
 from ._rbm import rng_from
+from ._training import warn_outside_unit_interval
 
 #: the RBM settings a DBN passes to its layers, each a value or one per layer
 RBM_SETTINGS = ("learning_rate", "batch_size", "n_iter", "method", "k", "momentum",
@@ -46,13 +47,18 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     visible_unit : {'bernoulli', 'gaussian'}, default='bernoulli'
         Input units: values in [0, 1] (a :class:`BernoulliRBM` at the bottom),
         or standardized real values (a :class:`GaussianBernoulliRBM`).
-    learning_rate : float or array-like of float, default=0.1
-        Learning rate of every layer, or one per layer. The same holds for the
-        RBM settings that follow.
-    batch_size : int or array-like of int, default=100
-        Rows per minibatch.
-    n_iter : int or array-like of int, default=10
-        Epochs per layer (Hinton & Salakhutdinov 2006 use 50).
+    learning_rate : float, 'auto' or array-like, default='auto'
+        Learning rate of every layer, or one per layer (the same holds for the
+        RBM settings that follow). 'auto' is 0.1 for binary units and 0.001
+        for a layer with real-valued units (``visible_unit='gaussian'``), as
+        Hinton & Salakhutdinov (2006).
+    batch_size : int, 'auto' or array-like, default='auto'
+        Rows per minibatch; 'auto' is ``min(100, n_samples)``.
+    n_iter : int, 'auto' or array-like, default='auto'
+        Epochs per layer; 'auto' gives each layer about 2,000 minibatch
+        updates (between 10 and 200 epochs), so that a small data set is
+        trained as thoroughly as a large one (Hinton & Salakhutdinov 2006 use
+        50 epochs of MNIST, 30,000 updates).
     method : {'cd', 'pcd'} or array-like, default='cd'
         Contrastive divergence or persistent contrastive divergence.
     k : int or array-like of int, default=1
@@ -112,9 +118,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "visible_unit": [StrOptions({"bernoulli", "gaussian"})],
-        "learning_rate": [Interval(Real, 0, None, closed="neither"), "array-like"],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "n_iter": [Interval(Integral, 0, None, closed="left"), "array-like"],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"}),
+                          "array-like"],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}),
+                       "array-like"],
+        "n_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"}),
+                   "array-like"],
         "method": [StrOptions({"cd", "pcd"}), "array-like"],
         "k": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "momentum": [Interval(Real, 0, 1, closed="left"), StrOptions({"hinton"}), "array-like"],
@@ -128,9 +137,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         hidden_layer_sizes=(256, 256),
         *,
         visible_unit="bernoulli",
-        learning_rate=0.1,
-        batch_size=100,
-        n_iter=10,
+        learning_rate="auto",
+        batch_size="auto",
+        n_iter="auto",
         method="cd",
         k=1,
         momentum="hinton",
@@ -168,6 +177,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         X = validate_data(self, X, accept_sparse=self._accept_sparse(),
                           dtype=(np.float64, np.float32))
+        if self.visible_unit == "bernoulli":
+            warn_outside_unit_interval(X, self, "visible_unit='bernoulli'",
+                                       "Set visible_unit='gaussian' for real-valued data")
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         values = {name: per_layer(getattr(self, name), len(sizes), name)
                   for name in RBM_SETTINGS}
@@ -505,9 +517,20 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32),
                              multi_output=True, y_numeric=True, reset=first)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        return X, Y.astype(X.dtype)
+        if first:
+            # the net fits standardized targets; predict maps back to y's units
+            self.target_mean_ = Y.mean(axis=0)
+            scale = Y.std(axis=0)
+            self.target_scale_ = np.where(scale > 0, scale, 1.0)
+        elif Y.shape[1] != self.target_mean_.shape[0]:
+            raise ValueError(
+                f"y has {Y.shape[1]} output(s), but {type(self).__name__} was fitted "
+                f"with {self.target_mean_.shape[0]}."
+            )
+        return X, ((Y - self.target_mean_) / self.target_scale_).astype(X.dtype)
 
     def _labels(self, Y):
+        Y = Y * self.target_scale_ + self.target_mean_
         return Y.ravel() if Y.shape[1] == 1 else Y
 
     def _validation_score(self, X, Y):
@@ -528,8 +551,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
-        out = self._forward(X)
-        return out.ravel() if out.shape[1] == 1 else out
+        return self._labels(self._forward(X)).astype(X.dtype, copy=False)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -18,14 +18,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
 from ._kernels.activations import HIDDEN_ACTIVATIONS
-from ._kernels.init import INITS
+from ._kernels.init import INITS, init_for
 from ._kernels.network import (
     BatchNorm,
     forward,
     loss_and_gradients,
     trainable_parameters,
 )
-from ._kernels.optimizers import OPTIMIZERS, conjugate_gradient, make_optimizer
+from ._kernels.optimizers import (
+    OPTIMIZERS,
+    conjugate_gradient,
+    make_optimizer,
+    resolve_learning_rate,
+)
 from ._pretraining import (
     PRETRAINING,
     check_hidden_layer_sizes,
@@ -33,13 +38,20 @@ from ._pretraining import (
     pretrain_layers,
 )
 from ._rbm import rng_from
-from ._training import History, decayed_learning_rate, run_epochs
+from ._training import (
+    History,
+    decayed_learning_rate,
+    run_epochs,
+    warn_outside_unit_interval,
+)
 
 #: 'cg' minimises each (large) minibatch by conjugate gradient instead of a step rule
 FINE_TUNING_OPTIMIZERS = (*OPTIMIZERS, "cg")
 #: CG iterations per minibatch (Hinton & Salakhutdinov 2006: 3 line searches
 #: on batches of 1000)
 CG_ITERATIONS = 3
+#: ``batch_size='auto'``: scikit-learn's ``min(200, n_samples)``
+BATCH_SIZE = 200
 #: estimator parameter -> layer learner parameter of the pre-training
 PRETRAIN_SETTINGS = {
     "pretrain_n_iter": "n_iter",
@@ -102,25 +114,26 @@ class BaseDeepNetwork(BaseEstimator):
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "pretraining": [StrOptions(set(PRETRAINING)), None],
         "visible_unit": [StrOptions({"bernoulli", "gaussian"})],
-        "pretrain_n_iter": [Interval(Integral, 0, None, closed="left")],
-        "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "pretrain_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "pretrain_n_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
+        "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither"),
+                                   StrOptions({"auto"})],
+        "pretrain_batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "pretrain_k": [Interval(Integral, 1, None, closed="left")],
         "pretrain_momentum": [Interval(Real, 0, 1, closed="left"), StrOptions({"hinton"})],
         "pretrain_weight_decay": [Interval(Real, 0, None, closed="left")],
         "init_layers": "no_validation",  # checked in fit: any estimator with layers
         "n_frozen_layers": [Interval(Integral, 0, None, closed="left")],
-        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
-        "init": [StrOptions(set(INITS))],
+        "activation": [StrOptions({*HIDDEN_ACTIVATIONS, "auto"})],
+        "init": [StrOptions({*INITS, "auto"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "input_dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_normalization": ["boolean"],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "optimizer": [StrOptions(set(FINE_TUNING_OPTIMIZERS))],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "learning_rate_decay": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -138,25 +151,25 @@ class BaseDeepNetwork(BaseEstimator):
         *,
         pretraining="rbm",
         visible_unit="bernoulli",
-        pretrain_n_iter=10,
-        pretrain_learning_rate=0.1,
-        pretrain_batch_size=100,
+        pretrain_n_iter="auto",
+        pretrain_learning_rate="auto",
+        pretrain_batch_size="auto",
         pretrain_k=1,
         pretrain_momentum="hinton",
         pretrain_weight_decay=0.0002,
         init_layers=None,
         n_frozen_layers=0,
-        activation="logistic",
-        init="xavier",
+        activation="auto",
+        init="auto",
         dropout=0.0,
         input_dropout=0.0,
         batch_normalization=False,
         alpha=0.0001,
         optimizer="adam",
-        learning_rate_init=0.001,
+        learning_rate_init="auto",
         learning_rate_decay=0.0,
         momentum=0.9,
-        batch_size=100,
+        batch_size="auto",
         max_iter=200,
         tol=1e-4,
         early_stopping=False,
@@ -200,6 +213,27 @@ class BaseDeepNetwork(BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------ building
+    def _hidden_activation(self):
+        """The activation of the hidden layers built here: ``'auto'`` is logistic
+        under RBM pre-training (its hidden units are binary), ReLU otherwise."""
+        if self.activation != "auto":
+            return self.activation
+        return "logistic" if self.pretraining == "rbm" else "relu"
+
+    def _init(self, activation):
+        return INITS[init_for(activation) if self.init == "auto" else self.init]
+
+    def _pretrain_settings(self):
+        settings = {key: getattr(self, name) for name, key in PRETRAIN_SETTINGS.items()}
+        settings.update(method="cd", verbose=max(int(self.verbose) - 1, 0))
+        return settings
+
+    def _check_pretraining_input(self, X):
+        """Warn, naming ``visible_unit``, when binary input units see other values."""
+        if self.pretraining is not None and self.visible_unit == "bernoulli":
+            warn_outside_unit_interval(X, self, "visible_unit='bernoulli'",
+                                       "Set visible_unit='gaussian' for real-valued data")
+
     def _build(self, X, y, n_outputs):
         """Initial layers: transferred, then pre-trained or random, then the head."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
@@ -209,6 +243,7 @@ class BaseDeepNetwork(BaseEstimator):
                 f"layers ({len(sizes)})."
             )
         dtype, rng = X.dtype, self._rng
+        activation = self._hidden_activation()
         layers = []
         if self.init_layers is not None:
             layers = transferred_layers(self.init_layers, X, y)
@@ -229,31 +264,40 @@ class BaseDeepNetwork(BaseEstimator):
             visible = self.visible_unit
             if layers:
                 visible = "bernoulli" if layers[-1][2] == "logistic" else "gaussian"
-            settings = {key: getattr(self, name) for name, key in PRETRAIN_SETTINGS.items()}
-            settings.update(method="cd", verbose=max(int(self.verbose) - 1, 0))
-            learners = make_layer_learners(self.pretraining, new_sizes, settings=settings,
-                                           random_state=rng, first_visible=visible)
+            else:
+                self._check_pretraining_input(X)
+            learners = make_layer_learners(
+                self.pretraining, new_sizes, settings=self._pretrain_settings(),
+                random_state=rng, first_visible=visible, activation=activation)
             self.pretrained_layers_ = pretrain_layers(inputs, learners,
                                                       verbose=self.verbose)
             for learner in self.pretrained_layers_:
                 W, c, _ = learner._layer_params()
-                layers.append((W.astype(dtype), c.astype(dtype), self.activation))
+                layers.append((W.astype(dtype), c.astype(dtype), activation))
         n_in = layers[-1][0].shape[1] if layers else X.shape[1]
-        for size in sizes[len(layers):] + [n_outputs]:
-            W, b = INITS[self.init](n_in, size, rng, dtype)
-            layers.append((W, b, self.activation))
+        for size in sizes[len(layers):]:
+            W, b = self._init(activation)(n_in, size, rng, dtype)
+            layers.append((W, b, activation))
             n_in = size
+        W, b = self._init(self._out_activation)(n_in, n_outputs, rng, dtype)
+        layers.append((W, b, self._out_activation))
         self.coefs_ = [W for W, _, _ in layers]
         self.intercepts_ = [b for _, b, _ in layers]
-        self.activations_ = [act for _, _, act in layers[:-1]] + [self._out_activation]
+        self.activations_ = [act for _, _, act in layers]
         self.batch_norms_ = [BatchNorm(size, dtype) if self.batch_normalization else None
                              for size in sizes] + [None]
         self._trainable = [i >= self.n_frozen_layers for i in range(len(layers))]
+        self._make_optimizer()
+        self._history = History()
+
+    def _make_optimizer(self):
         params = trainable_parameters(self.coefs_, self.intercepts_, self.batch_norms_,
                                       self._trainable)
+        self.learning_rate_init_ = (None if self.optimizer == "cg" else resolve_learning_rate(
+            self.optimizer, self.learning_rate_init))
         self._optimizer = (None if self.optimizer == "cg" else make_optimizer(
-            self.optimizer, params, self.learning_rate_init, self.momentum))
-        self._history = History()
+            self.optimizer, params, self.learning_rate_init_, self.momentum))
+        self._optimizer_name = self.optimizer
 
     # ------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
@@ -300,10 +344,13 @@ class BaseDeepNetwork(BaseEstimator):
             objective=objective)
 
     def _fine_tune(self, X, Y, validation, incremental):
+        if self._optimizer_name != self.optimizer:  # changed by set_params: new state
+            self._make_optimizer()
         rng = self._rng
         params = trainable_parameters(self.coefs_, self.intercepts_, self.batch_norms_,
                                       self._trainable)
-        batch_size = min(self.batch_size, X.shape[0])
+        self.batch_size_ = min(BATCH_SIZE if self.batch_size == "auto" else self.batch_size,
+                               X.shape[0])
 
         def step(rows):
             Xb, Yb = np.take(X, rows, axis=0), np.take(Y, rows, axis=0)
@@ -328,19 +375,24 @@ class BaseDeepNetwork(BaseEstimator):
         def save_best():
             best[:] = [self._snapshot()]
 
-        def schedule(epoch):
+        def schedule(epoch):  # settings changed by set_params between calls apply
             if self._optimizer is not None:
+                self.learning_rate_init_ = resolve_learning_rate(self.optimizer,
+                                                                 self.learning_rate_init)
                 self._optimizer.learning_rate = decayed_learning_rate(
-                    self.learning_rate_init, self.learning_rate_decay, epoch)
+                    self.learning_rate_init_, self.learning_rate_decay, epoch)
+                if hasattr(self._optimizer, "momentum"):
+                    self._optimizer.momentum = self.momentum
 
         stopped = run_epochs(
-            step, X.shape[0], batch_size=batch_size, on_epoch_start=schedule,
+            step, X.shape[0], batch_size=self.batch_size_, on_epoch_start=schedule,
             max_epochs=1 if incremental else self.max_iter, rng=rng,
             history=self._history, shuffle=self.shuffle, verbose=self.verbose,
             name=type(self).__name__,
-            is_finite=lambda: all(np.isfinite(p).all() for p in params),
+            parameters=params, weights=[W for W, t in zip(self.coefs_, self._trainable) if t],
+            product_size=self.batch_size_ * max(W.size for W in self.coefs_),
             divergence_hint=(
-                f"Lower learning_rate_init (now {self.learning_rate_init}) or change "
+                f"Lower learning_rate_init (now {self.learning_rate_init_}) or change "
                 f"the optimizer (now {self.optimizer!r})."
             ),
             tol=self.tol, n_iter_no_change=None if incremental else self.n_iter_no_change,

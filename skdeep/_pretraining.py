@@ -9,12 +9,15 @@ trains them with :func:`pretrain_layers`, whatever its ``pretraining`` choice
 """
 
 import time
+import warnings
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
 
+from ._autoencoder import Autoencoder
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, rng_from
+from ._training import InputRangeWarning
 
 PRETRAINING = ("rbm", "autoencoder", "denoising")
 
@@ -31,37 +34,80 @@ def per_layer(value, n_layers, name):
     return [value] * n_layers
 
 
-def _learner_classes(pretraining, first_visible, top_hidden, n_layers):
-    """The learner class and its unit/loss choices for each layer."""
-    from ._autoencoder import Autoencoder  # it imports this module
+#: 'auto' step of a layer learner's updates (gradient of the batch mean, with
+#: momentum): 0.1 where both layers are binary (Hinton 2010, section 4); a
+#: layer with linear units -- real-valued input or a linear code -- takes a
+#: hundredth (Hinton & Salakhutdinov 2006: 0.001 for the linear code layer)
+LEARNING_RATES = {"binary": 0.1, "linear": 0.001}
+#: 'auto' pre-training length: enough epochs for this many minibatch updates
+#: per layer, within [MIN_EPOCHS, MAX_EPOCHS] (a small data set needs more
+#: epochs for the same number of updates)
+PRETRAIN_UPDATES = 2000
+MIN_EPOCHS, MAX_EPOCHS = 10, 200
+#: 'auto' pre-training minibatch: about a hundredth of the rows, from 10
+#: (small data sets get more updates per epoch) to Hinton's 100
+MIN_BATCH_SIZE, MAX_BATCH_SIZE = 10, 100
 
+
+def auto_batch_size(n_samples):
+    """The 'auto' pre-training minibatch of ``n_samples`` rows."""
+    return int(min(n_samples, MAX_BATCH_SIZE, max(MIN_BATCH_SIZE, n_samples // 100)))
+
+
+def auto_epochs(n_samples, batch_size, updates=PRETRAIN_UPDATES):
+    """Epochs that give about ``updates`` minibatch updates, in [MIN_EPOCHS, MAX_EPOCHS]."""
+    per_epoch = -(-n_samples // batch_size)
+    return int(min(MAX_EPOCHS, max(MIN_EPOCHS, -(-updates // per_epoch))))
+
+
+def resolve_settings(settings, n_samples):
+    """A learner's settings with ``'auto'`` batch size and epochs resolved for
+    ``n_samples`` rows (the learning rate is resolved per layer by unit type)."""
+    settings = dict(settings)
+    if settings.get("batch_size", None) == "auto":
+        settings["batch_size"] = auto_batch_size(n_samples)
+    if settings.get("n_iter", None) == "auto":
+        settings["n_iter"] = auto_epochs(n_samples, settings["batch_size"])
+    return settings
+
+
+def _layer_units(pretraining, first_visible, top_hidden, n_layers, activation):
+    """``(visible, hidden)`` unit type of each layer: 'bernoulli' (values in
+    [0, 1]) or 'gaussian' (real values), with the hidden activation of the
+    autoencoder learners ('identity' for a linear code)."""
     if first_visible == "gaussian" and top_hidden == "gaussian" and n_layers == 1:
         raise ValueError(
             "A single layer cannot have both real-valued input and a linear code: "
             "a Gaussian-Gaussian RBM has no normalisable distribution. Add a layer."
         )
-    layers = []
+    # RBM hidden units are binary; autoencoder layers take the network's activation
+    bounded = pretraining == "rbm" or activation == "logistic"
+    units = []
     for i in range(n_layers):
-        visible = first_visible if i == 0 else "bernoulli"
-        hidden = top_hidden if i == n_layers - 1 else "bernoulli"
-        if pretraining == "rbm":
-            cls = GaussianBernoulliRBM if visible == "gaussian" else BernoulliRBM
-            fixed = {"hidden_unit": hidden}
-        else:
-            cls = Autoencoder
-            fixed = {
-                "activation": "identity" if hidden == "gaussian" else "logistic",
-                "loss": "squared_error" if visible == "gaussian" else "cross_entropy",
-            }
-            if pretraining == "denoising":
-                fixed["noise"] = "masking"
-        layers.append((cls, fixed))
-    return layers
+        visible = first_visible if i == 0 else ("bernoulli" if bounded else "gaussian")
+        top = i == n_layers - 1 and top_hidden == "gaussian"
+        hidden = "gaussian" if top else "bernoulli"
+        units.append((visible, hidden))
+    return units
+
+
+def _learner(pretraining, visible, hidden, activation):
+    """The learner class and its fixed unit/loss choices for one layer."""
+    if pretraining == "rbm":
+        cls = GaussianBernoulliRBM if visible == "gaussian" else BernoulliRBM
+        return cls, {"hidden_unit": hidden}
+    fixed = {
+        "activation": "identity" if hidden == "gaussian" else activation,
+        "loss": "squared_error" if visible == "gaussian" else "cross_entropy",
+    }
+    if pretraining == "denoising":
+        fixed["noise"] = "masking"
+    return Autoencoder, fixed
 
 
 def make_layer_learners(pretraining, hidden_layer_sizes, *, settings=None,
                         random_state=None, first_visible="bernoulli",
-                        top_hidden="bernoulli"):
+                        top_hidden="bernoulli", activation="logistic"):
     """Unfitted layer learners for greedy pre-training.
 
     Parameters
@@ -77,15 +123,22 @@ def make_layer_learners(pretraining, hidden_layer_sizes, *, settings=None,
         or one dict per layer. Keys a learner does not take (an RBM's ``k`` for
         an autoencoder) are dropped, so one dict serves every ``pretraining``;
         a key no learner takes raises ``ValueError``. ``random_state`` in a
-        layer's dict overrides the seed derived for it.
+        layer's dict overrides the seed derived for it. A ``learning_rate`` of
+        ``'auto'`` becomes :data:`LEARNING_RATES` of the layer's unit types;
+        ``'auto'`` ``batch_size`` and ``n_iter`` are resolved when the layer
+        is fitted (:func:`resolve_settings`).
     random_state : int, RandomState instance, Generator or None
         Seeds one independent seed per layer.
     first_visible : {'bernoulli', 'gaussian'}
         Input units of the bottom layer: values in [0, 1], or real-valued
         (a :class:`GaussianBernoulliRBM`, or a squared-error autoencoder).
     top_hidden : {'bernoulli', 'gaussian'}
-        Units of the top layer: logistic, or linear (the real-valued code of a
+        Units of the top layer: nonlinear, or linear (the real-valued code of a
         deep autoencoder, Hinton & Salakhutdinov 2006).
+    activation : str
+        Hidden activation of autoencoder learners below a linear code (RBM
+        hidden units are binary: logistic). Above a non-logistic layer the
+        autoencoders reconstruct real values (squared error).
 
     Returns
     -------
@@ -104,21 +157,21 @@ def make_layer_learners(pretraining, hidden_layer_sizes, *, settings=None,
     rng = rng_from(random_state)
     seeds = rng.integers(np.iinfo(np.int32).max, size=n_layers)
     learners = []
-    for size, (cls, fixed), kwargs, seed in zip(
-        sizes, _learner_classes(pretraining, first_visible, top_hidden, n_layers),
-        layer_settings, seeds,
-    ):
+    units = _layer_units(pretraining, first_visible, top_hidden, n_layers, activation)
+    for size, (visible, hidden), kwargs, seed in zip(sizes, units, layer_settings, seeds):
+        cls, fixed = _learner(pretraining, visible, hidden, activation)
         accepted = cls().get_params()
         params = {"random_state": int(seed)}
         params.update({key: value for key, value in kwargs.items() if key in accepted})
+        if params.get("learning_rate", None) == "auto":
+            linear = "gaussian" in (visible, hidden)
+            params["learning_rate"] = LEARNING_RATES["linear" if linear else "binary"]
         params.update(fixed, n_components=int(size))
         learners.append(cls(**params))
     return learners
 
 
 def _check_known(layer_settings):
-    from ._autoencoder import Autoencoder  # it imports this module
-
     known = set()
     for cls in (BernoulliRBM, GaussianBernoulliRBM, Autoencoder):
         known |= set(cls().get_params())
@@ -156,7 +209,15 @@ def pretrain_layers(X, learners, *, verbose=0):
     n_layers = len(learners)
     for i, learner in enumerate(learners):
         start = time.perf_counter()
-        learner = clone(learner).fit(inputs)
+        learner = clone(learner)
+        auto = resolve_settings(
+            {k: v for k, v in learner.get_params().items() if k in ("batch_size", "n_iter")},
+            inputs.shape[0])
+        with warnings.catch_warnings():
+            # the estimator that owns the layers checks its input and names its
+            # own parameter; a layer above sees the features of the one below
+            warnings.simplefilter("ignore", InputRangeWarning)
+            learner.set_params(**auto).fit(inputs)
         if i < n_layers - 1:
             inputs = learner.transform(inputs)
         fitted.append(learner)

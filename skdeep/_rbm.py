@@ -24,6 +24,7 @@ from ._kernels.rbm import (
 )
 from ._kernels.units import UNITS
 from ._training import (
+    MIN_UPDATES,
     History,
     UnsupervisedFitMixin,
     decayed_learning_rate,
@@ -173,7 +174,10 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             name=type(self).__name__,
             on_epoch_start=self._schedule,
             epoch_report=epoch_report,
-            is_finite=lambda: all(np.isfinite(p).all() for p in (W, b, c)),
+            parameters=(W, b, c),
+            weights=(W,),
+            product_size=ws.V.shape[0] * W.size,
+            min_updates=None if incremental else MIN_UPDATES,
             divergence_hint=(
                 f"Lower learning_rate (now {self.learning_rate}); with real-valued "
                 "input, standardize it first."

@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._compat import _fit_context
+from ._kernels.parallel import blas_threads_for
 
 
 @dataclass
@@ -45,6 +46,14 @@ def momentum_at(momentum, epoch):
     return momentum
 
 
+class InputRangeWarning(UserWarning):
+    """Data outside the range the model's units describe (e.g. [0, 1])."""
+
+
+#: rounding slack of the [0, 1] check (MinMaxScaler output can be -1e-17)
+UNIT_INTERVAL_SLACK = 1e-6
+
+
 def warn_outside_unit_interval(X, estimator, setting, remedy):
     """Warn once when ``X`` (dense or sparse) has values outside [0, 1].
 
@@ -52,13 +61,14 @@ def warn_outside_unit_interval(X, estimator, setting, remedy):
     and ``remedy`` the alternative for real-valued data.
     """
     values = X.data if hasattr(X, "tocsr") else X
-    if values.size and (values.min() < 0 or values.max() > 1):
+    if values.size and (values.min() < -UNIT_INTERVAL_SLACK
+                        or values.max() > 1 + UNIT_INTERVAL_SLACK):
         warnings.warn(
             f"{type(estimator).__name__}{' with ' + setting if setting else ''} models "
             f"values in [0, 1], but X has values in [{values.min():.3g}, "
             f"{values.max():.3g}]. {remedy}, or scale X to [0, 1] with "
             "sklearn.preprocessing.MinMaxScaler.",
-            UserWarning,
+            InputRangeWarning,
         )
 
 
@@ -105,7 +115,17 @@ class UnsupervisedFitMixin:
 
 
 class DivergenceError(FloatingPointError, ValueError):
-    """Training produced non-finite parameters or loss."""
+    """Training diverged: non-finite parameters or loss, a loss that grew by
+    orders of magnitude, or weights past :data:`WEIGHT_BOUND`."""
+
+
+#: a fit has diverged when an epoch's loss exceeds its first epoch's by this factor
+LOSS_GROWTH = 1e3
+#: ... or when a weight's magnitude exceeds this (with inputs of order one, no
+#: trained layer comes near it: logistic units saturate at |x W| of about 40)
+WEIGHT_BOUND = 1e5
+#: a ``fit`` of fewer minibatch updates than this warns (ConvergenceWarning)
+MIN_UPDATES = 100
 
 
 def batch_slices(n_samples, batch_size):
@@ -113,11 +133,26 @@ def batch_slices(n_samples, batch_size):
     return [slice(i, min(i + batch_size, n_samples)) for i in range(0, n_samples, batch_size)]
 
 
+def divergence(loss, first_loss, parameters=(), weights=()):
+    """Why training has diverged, or ``None``: a non-finite loss or parameter,
+    a loss :data:`LOSS_GROWTH` times the first epoch's, or a weight past
+    :data:`WEIGHT_BOUND`."""
+    if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in parameters):
+        return "non-finite parameters or loss"
+    if first_loss > 0 and loss > LOSS_GROWTH * first_loss:
+        return f"the loss grew from {first_loss:.3g} to {loss:.3g}"
+    largest = max((float(np.abs(W).max()) for W in weights if W.size), default=0.0)
+    if largest > WEIGHT_BOUND:
+        return f"a weight reached {largest:.3g}"
+    return None
+
+
 def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
                shuffle=True, verbose=0, name="", on_epoch_start=None,
-               epoch_report=None, is_finite=None, divergence_hint="",
+               epoch_report=None, parameters=(), weights=(), divergence_hint="",
                tol=None, n_iter_no_change=None, validation_score=None,
-               save_best=None, warn_not_converged=False):
+               save_best=None, warn_not_converged=False, product_size=None,
+               min_updates=None):
     """Run up to ``max_epochs`` epochs of ``step`` over minibatches of row indices.
 
     Parameters
@@ -133,9 +168,12 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
         ``epoch_report() -> (loss, extra)``: overrides the epoch's loss with a
         value computed after the epoch and returns a ``{label: value}`` dict to
         print.
-    is_finite : callable, optional
-        ``is_finite() -> bool`` checked after each epoch; ``False`` raises
-        :class:`DivergenceError` with ``divergence_hint``.
+    parameters, weights : sequence of ndarray
+        The arrays the steps update, checked after each epoch for non-finite
+        values, and among them the weight matrices, checked against
+        :data:`WEIGHT_BOUND`. With a loss that grows :data:`LOSS_GROWTH`-fold
+        over the first epoch's, these raise :class:`DivergenceError` with
+        ``divergence_hint`` (which names the step size to lower).
     tol, n_iter_no_change : float, int, optional
         Stop once the monitored value (validation score if ``validation_score``
         is given, else the training loss) has not improved by ``tol`` for
@@ -147,12 +185,42 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
     warn_not_converged : bool
         Emit a ``ConvergenceWarning`` when ``max_epochs`` run out before the
         stopping rule fires.
+    product_size : int, optional
+        Multiply-adds of the largest matrix product of a step: small ones run
+        on one BLAS thread (:func:`skdeep._kernels.parallel.blas_threads_for`).
+    min_updates : int, optional
+        Emit a ``ConvergenceWarning`` when the call makes fewer updates.
 
     Returns
     -------
     stopped : bool
         Whether the stopping rule ended training.
     """
+    with blas_threads_for(product_size or 0):
+        stopped = _run_epochs(
+            step, n_samples, batch_size, max_epochs, rng, history, shuffle, verbose, name,
+            on_epoch_start, epoch_report, parameters, weights, divergence_hint, tol,
+            n_iter_no_change, validation_score, save_best)
+    if warn_not_converged and n_iter_no_change is not None and not stopped:
+        warnings.warn(
+            f"{name}: maximum number of epochs ({max_epochs}) reached and the "
+            "optimization has not converged yet.",
+            ConvergenceWarning,
+        )
+    n_updates = max_epochs * len(range(0, n_samples, batch_size))
+    if min_updates is not None and n_updates < min_updates:
+        warnings.warn(
+            f"{name}: {n_updates} minibatch update(s) ({max_epochs} epoch(s) of "
+            f"{n_samples} rows in batches of {batch_size}) are too few to train the "
+            "model; run more epochs or use smaller batches.",
+            ConvergenceWarning,
+        )
+    return stopped
+
+
+def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, verbose,
+                name, on_epoch_start, epoch_report, parameters, weights, divergence_hint,
+                tol, n_iter_no_change, validation_score, save_best):
     slices = batch_slices(n_samples, batch_size)
     for _ in range(max_epochs):
         epoch = history.n_epochs
@@ -172,10 +240,11 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
             loss, extra = epoch_report()
         history.n_epochs += 1
         history.loss_curve.append(float(loss))
-        if not np.isfinite(loss) or (is_finite is not None and not is_finite()):
+        reason = divergence(loss, history.loss_curve[0], parameters, weights)
+        if reason is not None:
             raise DivergenceError(
-                f"{name}: training diverged at epoch {epoch + 1} (non-finite "
-                f"parameters or loss). {divergence_hint}"
+                f"{name}: training diverged at epoch {epoch + 1} ({reason}). "
+                f"{divergence_hint}"
             )
         if validation_score is not None:
             score = float(validation_score())
@@ -194,12 +263,6 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
                 print(f"[{name}] stopped: no improvement of {tol} in "
                       f"{n_iter_no_change} epochs", flush=True)
             return True
-    if warn_not_converged and n_iter_no_change is not None:
-        warnings.warn(
-            f"{name}: maximum number of epochs ({max_epochs}) reached and the "
-            "optimization has not converged yet.",
-            ConvergenceWarning,
-        )
     return False
 
 

@@ -244,7 +244,8 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             history=self._history,
             verbose=self.verbose,
             name=type(self).__name__,
-            is_finite=lambda: all(np.isfinite(p).all() for p in params),
+            parameters=params,
+            weights=self.encoder_coefs_ + self.decoder_coefs_,
             divergence_hint=(
                 f"Lower learning_rate (now {self.learning_rate}, optimizer="
                 f"{self.optimizer!r}); with real-valued input, standardize it and "

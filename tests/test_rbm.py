@@ -16,6 +16,7 @@ from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
 
 import rbm_brute as brute
 from skdeep import BernoulliRBM, GaussianBernoulliRBM
+from skdeep._training import InputRangeWarning
 
 
 def rbm(cls=BernoulliRBM, **params):
@@ -255,7 +256,7 @@ def test_values_outside_the_unit_interval_warn_once(tiny_binary):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rbm(n_iter=3).fit(2.0 * tiny_binary)
-    messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    messages = [str(w.message) for w in caught if issubclass(w.category, InputRangeWarning)]
     assert len(messages) == 1
     assert "[0, 1]" in messages[0] and "MinMaxScaler" in messages[0]
     assert "GaussianBernoulliRBM" in messages[0]

@@ -25,3 +25,13 @@ def he(n_in, n_out, rng, dtype):
 
 
 INITS = {"lecun": lecun, "xavier": xavier, "he": he}
+
+
+#: the initialisation ``init='auto'`` gives a layer of each activation: He et
+#: al. (2015) for rectifiers, Glorot & Bengio (2010) otherwise
+ACTIVATION_INITS = {"relu": "he", "leaky_relu": "he"}
+
+
+def init_for(activation):
+    """The ``INITS`` key suited to a layer with ``activation``."""
+    return ACTIVATION_INITS.get(activation, "xavier")

@@ -241,12 +241,15 @@ def loss_and_gradients(X, Y, coefs, intercepts, activations, loss, *, alpha=0.0,
                        training=True, rng=None, input_delta=False, objective=True):
     """Mean loss plus L2 penalty of the network on ``(X, Y)``, and its gradients.
 
-    The objective is ``sum_rows LOSSES[loss] / n + alpha / 2 * sum ||W||^2``
-    (trainable weights only). Returns ``(objective, summed_loss, Gradients)``;
-    with ``objective=False`` the objective is not computed (None), which
-    saves a pass over the weights when only the gradients are needed.
+    The objective is ``(sum_rows LOSSES[loss] + alpha / 2 * sum ||W||^2) / n``
+    over the ``n`` rows (trainable weights only): the penalty is scaled by the
+    batch as in scikit-learn's ``MLPClassifier``, so that ``alpha`` means the
+    same in both. Returns ``(objective, summed_loss, Gradients)``; with
+    ``objective=False`` the objective is not computed (None), which saves a
+    pass over the weights when only the gradients are needed.
     """
     n = X.shape[0]
+    alpha = alpha / n
     fwd = forward(X, coefs, intercepts, activations, dropout=dropout,
                   batch_norms=batch_norms, trainable=trainable, training=training, rng=rng)
     summed = LOSSES[loss].value(Y, fwd.output)

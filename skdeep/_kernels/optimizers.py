@@ -242,10 +242,33 @@ OPTIMIZERS = {
 
 MOMENTUM_OPTIMIZERS = {"momentum", "nesterov"}
 
+#: the step size ``learning_rate='auto'`` gives each optimizer: the papers' own
+#: defaults where they are scale-free (Adam, RAdam, RMSProp: 0.001, Kingma & Ba
+#: 2015; AdaDelta: 1.0, Zeiler 2012), and for the plain gradient methods the
+#: step that trains both logistic and rectifier nets on the panel of
+#: ``benchmarks/defaults.py`` (gradients are of the mean loss of a batch)
+DEFAULT_LEARNING_RATES = {
+    "sgd": 0.1,
+    "momentum": 0.01,
+    "nesterov": 0.01,
+    "adagrad": 0.01,
+    "adadelta": 1.0,
+    "rmsprop": 0.001,
+    "adam": 0.001,
+    "radam": 0.001,
+}
+
+
+def resolve_learning_rate(name, learning_rate):
+    """``learning_rate``, or optimizer ``name``'s default step for ``'auto'``."""
+    return DEFAULT_LEARNING_RATES[name] if learning_rate == "auto" else learning_rate
+
 
 def make_optimizer(name, params, learning_rate, momentum=0.9, n_threads=None):
     """``OPTIMIZERS[name]`` over ``params``, with ``momentum`` for the momentum
-    methods, stepping on ``n_threads`` threads."""
+    methods, stepping on ``n_threads`` threads; ``learning_rate='auto'`` takes
+    the optimizer's default step (:data:`DEFAULT_LEARNING_RATES`)."""
+    learning_rate = resolve_learning_rate(name, learning_rate)
     if name in MOMENTUM_OPTIMIZERS:
         return OPTIMIZERS[name](params, learning_rate, momentum=momentum, n_threads=n_threads)
     return OPTIMIZERS[name](params, learning_rate, n_threads=n_threads)

@@ -8,6 +8,7 @@ be, so results do not depend on the number of threads.
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 
 from threadpoolctl import ThreadpoolController
 
@@ -15,8 +16,15 @@ from threadpoolctl import ThreadpoolController
 #: it the hand-off costs about as much as the pass
 MIN_PARALLEL_SIZE = 1 << 14
 
+#: a matrix product of fewer multiply-adds (rows x inner x outer) than this is
+#: no faster on two BLAS threads than on one (``benchmarks/bench_threads.py``);
+#: a fit whose products are all smaller holds BLAS to one thread, which also
+#: keeps the idle threads of OpenBLAS from spinning on a busy machine
+SINGLE_THREAD_WORK = 1 << 21
+
 _pool = None
 _blas = None
+_controller = None
 
 
 def _reset_pool():
@@ -36,8 +44,25 @@ def blas_threads():
     no BLAS library is recognised. A query costs about a microsecond."""
     global _blas
     if _blas is None:
-        _blas = ThreadpoolController().select(user_api="blas").lib_controllers
+        _blas = _blas_controller().lib_controllers
     return max(1, min([lib.num_threads for lib in _blas] or [1]))
+
+
+def _blas_controller():
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController().select(user_api="blas")
+    return _controller
+
+
+def blas_threads_for(product_size):
+    """A context that holds BLAS to one thread while a loop whose largest matrix
+    product has ``product_size`` multiply-adds runs, where a second thread
+    gains nothing (below :data:`SINGLE_THREAD_WORK`); otherwise it does nothing.
+    Results do not depend on it: each product is computed the same way."""
+    if product_size >= SINGLE_THREAD_WORK or blas_threads() <= 1:
+        return nullcontext()
+    return _blas_controller().limit(limits=1)
 
 
 def map_rows(func, arrays, n_threads=None):

