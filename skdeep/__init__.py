@@ -8,6 +8,7 @@ scikit-learn estimators.
 from ._autoencoder import Autoencoder, DBNAutoencoder
 from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
+from ._naive_bayes import SemiSupervisedNB
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
 from ._vae import VariationalAutoencoder
 
@@ -22,5 +23,6 @@ __all__ = [
     "DBNRegressor",
     "GaussianBernoulliRBM",
     "GaussianMixtureClassifier",
+    "SemiSupervisedNB",
     "VariationalAutoencoder",
 ]
