@@ -7,7 +7,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import binarize
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_non_negative, validate_data
 
 from ._compat import Interval, StrOptions, _check_sample_weight, _fit_context
@@ -198,7 +197,6 @@ class SemiSupervisedNB(LabeledScoreMixin, ClassifierMixin, BaseEstimator):
         if self.event_model == "multinomial":
             check_non_negative(X, f"{type(self).__name__} (input X)")
         X = self._binarize(X)
-        check_classification_targets(y)
         weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
         self.classes_, unlabeled, y_index = encode_labels(y, self)
         n_classes = len(self.classes_)

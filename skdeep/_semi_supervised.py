@@ -9,6 +9,7 @@ uses the labeled rows only, and ``score`` scores the labeled rows only.
 
 import numpy as np
 from sklearn.metrics import accuracy_score
+from sklearn.utils.multiclass import check_classification_targets
 
 from ._compat import _safe_indexing
 
@@ -91,10 +92,16 @@ class LabeledScoreMixin:
 
 def encode_labels(y, estimator):
     """Classes of the labeled rows, the unlabeled mask, and the class index
-    (into the classes) of each labeled row; raise when no row is labeled."""
+    (into the classes) of each labeled row.
+
+    Raises when no row is labeled, or when the labeled rows' targets are not
+    classes (``check_classification_targets``; the marker is left out, so an
+    object array may mix the marker ``-1`` with string labels).
+    """
     y = np.asarray(y)
     unlabeled = unlabeled_mask(y)
     check_some_labeled(unlabeled, estimator)
+    check_classification_targets(y[~unlabeled])
     classes = labeled_classes(y, unlabeled)
     return classes, unlabeled, np.searchsorted(classes, y[~unlabeled])
 
