@@ -6,6 +6,7 @@ import scipy.sparse as sp
 from scipy.special import logsumexp
 from sklearn.base import clone
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn.naive_bayes import BernoulliNB, MultinomialNB
 from test_generative import hide_labels
@@ -135,7 +136,7 @@ def test_one_em_iteration_by_hand(counts, event_model):
         theta = (feature_count + alpha) / (feature_count + alpha).sum(axis=1, keepdims=True)
     else:
         theta = (feature_count + alpha) / (class_count[:, None] + 2 * alpha)
-    with pytest.warns(UserWarning, match="did not converge"):  # one iteration cannot meet tol
+    with pytest.warns(ConvergenceWarning, match="did not converge"):  # one iteration cannot meet tol
         clf = make(event_model, alpha=alpha, unlabeled_weight=lam, max_iter=1).fit(X, y_partial)
     np.testing.assert_allclose(clf.class_count_, class_count, rtol=1e-12)
     np.testing.assert_allclose(clf.feature_count_, feature_count, rtol=1e-12)
