@@ -1,4 +1,4 @@
-"""Generative classifiers: GaussianMixtureClassifier."""
+"""Generative classifiers: Bayes' rule (shared with naive Bayes), GaussianMixtureClassifier."""
 
 import warnings
 from numbers import Integral, Real
@@ -30,7 +30,80 @@ _ILL_DEFINED = (
 )
 
 
-class GaussianMixtureClassifier(LabeledScoreMixin, ClassifierMixin, BaseEstimator):
+class BayesRuleMixin:
+    """Predictions of a generative classifier by Bayes' rule, in log space.
+
+    The class defines ``_joint_log_likelihood(X)`` (validating ``X``), which
+    returns ``log pi_k + log p(x | k)`` of shape (n_samples, n_classes).
+    """
+
+    def predict_joint_log_proba(self, X):
+        """Joint log probability ``log p(x, k)`` of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples (sparse where the estimator accepts sparse input).
+
+        Returns
+        -------
+        joint_log_proba : ndarray of shape (n_samples, n_classes)
+            ``log pi_k + log p(x | k)``, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return self._joint_log_likelihood(X)
+
+    def predict(self, X):
+        """Class of highest posterior probability.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples (sparse where the estimator accepts sparse input).
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted class labels.
+        """
+        check_is_fitted(self)
+        return self.classes_[np.argmax(self._joint_log_likelihood(X), axis=1)]
+
+    def predict_log_proba(self, X):
+        """Log posterior probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples (sparse where the estimator accepts sparse input).
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log p(k | x)``, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return log_posterior(self._joint_log_likelihood(X))[1]
+
+    def predict_proba(self, X):
+        """Posterior probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples (sparse where the estimator accepts sparse input).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            ``p(k | x)``, columns in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return np.exp(self.predict_log_proba(X))
+
+
+class GaussianMixtureClassifier(BayesRuleMixin, LabeledScoreMixin, ClassifierMixin,
+                                BaseEstimator):
     """Generative classifier: one Gaussian mixture per class and Bayes' rule.
 
     Each class ``k`` gets its own :class:`sklearn.mixture.GaussianMixture`
@@ -366,54 +439,6 @@ class GaussianMixtureClassifier(LabeledScoreMixin, ClassifierMixin, BaseEstimato
         with np.errstate(divide="ignore"):  # a zero prior is a log prior of -inf
             log_prior = np.log(self.class_prior_)
         return np.column_stack([gm.score_samples(X) for gm in self.estimators_]) + log_prior
-
-    def predict(self, X):
-        """Class of highest posterior probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            Predicted class labels.
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self._joint_log_likelihood(X), axis=1)]
-
-    def predict_log_proba(self, X):
-        """Log posterior probability of each class.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            ``log p(k | x)``, columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return log_posterior(self._joint_log_likelihood(X))[1]
-
-    def predict_proba(self, X):
-        """Posterior probability of each class.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            ``p(k | x)``, columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return np.exp(self.predict_log_proba(X))
 
     def score_samples(self, X):
         """Log density of the class-prior-weighted mixture of class densities.

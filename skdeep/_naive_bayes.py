@@ -7,15 +7,16 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import binarize
-from sklearn.utils.validation import check_is_fitted, check_non_negative, validate_data
+from sklearn.utils.validation import check_non_negative, validate_data
 
 from ._compat import Interval, StrOptions, _check_sample_weight, _fit_context
+from ._generative import BayesRuleMixin
 from ._kernels.mixture import log_posterior
 from ._kernels.naive_bayes import EVENT_MODELS, counts
 from ._semi_supervised import LabeledScoreMixin, encode_labels, run_em
 
 
-class SemiSupervisedNB(LabeledScoreMixin, ClassifierMixin, BaseEstimator):
+class SemiSupervisedNB(BayesRuleMixin, LabeledScoreMixin, ClassifierMixin, BaseEstimator):
     """Naive Bayes for count or binary features, trained by EM on unlabeled rows too.
 
     Rows labeled ``-1`` are unlabeled (scikit-learn's semi-supervised
@@ -265,71 +266,11 @@ class SemiSupervisedNB(LabeledScoreMixin, ClassifierMixin, BaseEstimator):
             return np.log(class_count) - np.log(class_count.sum())
         return np.full(len(class_count), -np.log(len(class_count)))
 
-    def predict_joint_log_proba(self, X):
-        """Joint log probability ``log p(x, k)`` of each class.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        joint_log_proba : ndarray of shape (n_samples, n_classes)
-            ``log pi_k + log p(x | k)``, columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
+    def _joint_log_likelihood(self, X):
+        """``log pi_k + log p(x | k)`` of shape (n_samples, n_classes)."""
         X = self._check_X(X)
         log_likelihood = EVENT_MODELS[self.event_model].log_likelihood
         return log_likelihood(X, self.feature_log_prob_) + self.class_log_prior_
-
-    def predict(self, X):
-        """Class of highest posterior probability.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            Predicted class labels.
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_joint_log_proba(X), axis=1)]
-
-    def predict_log_proba(self, X):
-        """Log posterior probability of each class.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            ``log p(k | x)``, columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return log_posterior(self.predict_joint_log_proba(X))[1]
-
-    def predict_proba(self, X):
-        """Posterior probability of each class.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            ``p(k | x)``, columns in the order of ``classes_``.
-        """
-        check_is_fitted(self)
-        return np.exp(self.predict_log_proba(X))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

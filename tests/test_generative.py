@@ -11,7 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn.naive_bayes import GaussianNB
 
-from skdeep import GaussianMixtureClassifier
+from skdeep import GaussianMixtureClassifier, SemiSupervisedNB
 
 
 @pytest.fixture(scope="module")
@@ -216,50 +216,6 @@ def test_unlabeled_weight_is_a_sample_weight_on_unlabeled_rows(blobs):
     assert a.em_n_iter_ == b.em_n_iter_
 
 
-@pytest.mark.parametrize(
-    "y, marker",
-    [
-        (np.array([0, 1, 2] * 10), -1),
-        (np.array(["a", "b", "c"] * 10, dtype="<U2"), "-1"),
-        (np.array(["a", "b", "c"] * 10, dtype=object), -1),
-        (np.array(["a", "b", "c"] * 10, dtype=object), "-1"),
-    ],
-)
-def test_marker_is_never_a_class(y, marker):
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(30, 2)) + 4 * (np.arange(30) % 3)[:, None]
-    y = y.copy()
-    y[9:] = marker
-    clf = GaussianMixtureClassifier(covariance_type="spherical", reg_covar=1e-2).fit(X, y)
-    assert sorted(clf.classes_) == sorted(set(y[:9]))
-    assert set(clf.predict(X)) <= set(y[:9])
-    assert clf.predict_proba(X).shape == (30, 3)
-
-
-def test_every_row_unlabeled_raises(blobs):
-    X = blobs[0]
-    with pytest.raises(ValueError, match="at least one labeled row"):
-        GaussianMixtureClassifier().fit(X, np.full(len(X), -1))
-
-
-def test_model_selection_on_partly_labeled_data(blobs):
-    X, y, y_partial = blobs
-    y_partial = y_partial.copy()
-    y_partial[::10] = y[::10]  # about 30 labeled rows
-    clf = GaussianMixtureClassifier(covariance_type="spherical")
-    cv = KFold(3, shuffle=True, random_state=0)
-    scores = cross_val_score(clf, X, y_partial, cv=cv)
-    # each fold scores the labeled rows of its test part only
-    for score, (train, test) in zip(scores, cv.split(X)):
-        fitted = clone(clf).fit(X[train], y_partial[train])
-        keep = y_partial[test] != -1
-        assert score == np.mean(fitted.predict(X[test][keep]) == y_partial[test][keep])
-    search = GridSearchCV(clf, {"unlabeled_weight": [0.0, 1.0]}, cv=cv).fit(X, y_partial)
-    assert search.best_params_ == {"unlabeled_weight": 1.0}
-    restored = pickle.loads(pickle.dumps(search.best_estimator_))
-    np.testing.assert_array_equal(restored.predict_proba(X), search.best_estimator_.predict_proba(X))
-
-
 # ------------------------------------------------------------ sample weights
 def test_one_component_weighted_fit_is_the_weighted_moments(iris):
     X, y = iris
@@ -325,3 +281,63 @@ def test_float32_is_kept(blobs):
     clf = GaussianMixtureClassifier(covariance_type="diag").fit(X.astype(np.float32), y_partial)
     assert all(gm.means_.dtype == np.float32 for gm in clf.estimators_)
     assert clf.em_n_iter_ > 0
+
+
+# ------------------------------------------------------------ the -1 convention, both classifiers
+SEMI_SUPERVISED = [
+    GaussianMixtureClassifier(covariance_type="spherical", reg_covar=1e-2),
+    SemiSupervisedNB(),
+]
+
+
+def poisson_counts(rng, n):
+    """Three classes of 5 Poisson counts each, with class-dependent rates: data
+    both a Gaussian mixture and multinomial naive Bayes can fit."""
+    rates = np.array([[8, 1, 1, 1, 1], [1, 1, 8, 1, 1], [1, 1, 1, 1, 8]])
+    y = rng.integers(0, 3, n)
+    return rng.poisson(rates[y]).astype(float), y
+
+
+@pytest.mark.parametrize("estimator", SEMI_SUPERVISED, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "y, marker",
+    [
+        (np.array([0, 1, 2] * 10), -1),
+        (np.array(["a", "b", "c"] * 10, dtype="<U2"), "-1"),
+        (np.array(["a", "b", "c"] * 10, dtype=object), -1),
+        (np.array(["a", "b", "c"] * 10, dtype=object), "-1"),
+    ],
+)
+def test_marker_is_never_a_class(estimator, y, marker):
+    X, _ = poisson_counts(np.random.default_rng(0), 30)
+    y = y.copy()
+    y[9:] = marker
+    clf = clone(estimator).fit(X, y)
+    assert sorted(clf.classes_) == sorted(set(y[:9]))
+    assert set(clf.predict(X)) <= set(y[:9])
+    assert clf.predict_proba(X).shape == (30, 3)
+
+
+@pytest.mark.parametrize("estimator", SEMI_SUPERVISED, ids=lambda e: type(e).__name__)
+def test_every_row_unlabeled_raises(estimator):
+    X, _ = poisson_counts(np.random.default_rng(0), 30)
+    with pytest.raises(ValueError, match="at least one labeled row"):
+        clone(estimator).fit(X, np.full(len(X), -1))
+
+
+@pytest.mark.parametrize("estimator", SEMI_SUPERVISED, ids=lambda e: type(e).__name__)
+def test_model_selection_on_partly_labeled_data(estimator):
+    rng = np.random.default_rng(0)
+    X, y = poisson_counts(rng, 240)
+    y_partial = hide_labels(rng, y, 10)
+    cv = KFold(3, shuffle=True, random_state=0)
+    scores = cross_val_score(estimator, X, y_partial, cv=cv)
+    # each fold scores the labeled rows of its test part only
+    for score, (train, test) in zip(scores, cv.split(X)):
+        fitted = clone(estimator).fit(X[train], y_partial[train])
+        keep = y_partial[test] != -1
+        assert score == np.mean(fitted.predict(X[test][keep]) == y_partial[test][keep])
+    search = GridSearchCV(estimator, {"unlabeled_weight": [0.0, 1.0]}, cv=cv).fit(X, y_partial)
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"][1], scores.mean())
+    restored = pickle.loads(pickle.dumps(search.best_estimator_))
+    np.testing.assert_array_equal(restored.predict_proba(X), search.best_estimator_.predict_proba(X))

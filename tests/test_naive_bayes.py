@@ -1,13 +1,9 @@
-import pickle
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from scipy.special import logsumexp
-from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn.naive_bayes import BernoulliNB, MultinomialNB
 from test_generative import hide_labels
 
@@ -185,31 +181,6 @@ def test_unlabeled_weight_is_a_sample_weight_on_unlabeled_rows(counts):
     assert a.n_iter_ == b.n_iter_ > 0
 
 
-@pytest.mark.parametrize(
-    "y, marker",
-    [
-        (np.array([0, 1, 2] * 10), -1),
-        (np.array(["a", "b", "c"] * 10, dtype="<U2"), "-1"),
-        (np.array(["a", "b", "c"] * 10, dtype=object), -1),
-        (np.array(["a", "b", "c"] * 10, dtype=object), "-1"),
-    ],
-)
-def test_marker_is_never_a_class(y, marker):
-    X = np.random.default_rng(0).poisson(3.0, size=(30, 5))
-    y = y.copy()
-    y[9:] = marker
-    clf = SemiSupervisedNB().fit(X, y)
-    assert sorted(clf.classes_) == sorted(set(y[:9]))
-    assert set(clf.predict(X)) <= set(y[:9])
-    assert clf.predict_proba(X).shape == (30, 3)
-
-
-def test_every_row_unlabeled_raises(counts):
-    X, y = counts
-    with pytest.raises(ValueError, match="at least one labeled row"):
-        SemiSupervisedNB().fit(X, np.full(len(y), -1))
-
-
 def test_bad_inputs_raise(counts):
     X, y = counts
     with pytest.raises(ValueError, match="Negative values"):
@@ -217,20 +188,3 @@ def test_bad_inputs_raise(counts):
     SemiSupervisedNB("bernoulli").fit(X - 1, y)  # the Bernoulli model binarizes
     with pytest.raises(ValueError, match="Number of priors"):
         SemiSupervisedNB(class_prior=[0.5, 0.5]).fit(X, y)
-
-
-def test_model_selection_on_partly_labeled_data(counts):
-    X, y = counts
-    y_partial = hide_labels(np.random.default_rng(0), y, 5)
-    clf = SemiSupervisedNB()
-    cv = KFold(3, shuffle=True, random_state=0)
-    scores = cross_val_score(clf, X, y_partial, cv=cv)
-    for score, (train, test) in zip(scores, cv.split(X)):
-        fitted = clone(clf).fit(X[train], y_partial[train])
-        keep = y_partial[test] != -1
-        assert score == np.mean(fitted.predict(X[test][keep]) == y_partial[test][keep])
-    search = GridSearchCV(clf, {"unlabeled_weight": [0.0, 1.0]}, cv=cv).fit(X, y_partial)
-    np.testing.assert_allclose(search.cv_results_["mean_test_score"][1], scores.mean())
-    restored = pickle.loads(pickle.dumps(search.best_estimator_))
-    np.testing.assert_array_equal(restored.predict_log_proba(X),
-                                  search.best_estimator_.predict_log_proba(X))

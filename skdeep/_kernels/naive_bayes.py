@@ -12,7 +12,8 @@ log density up to a constant, the term the MAP objective of EM adds to the
 log-likelihood.
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
