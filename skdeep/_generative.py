@@ -325,8 +325,8 @@ class GaussianMixtureClassifier(BayesRuleMixin, LabeledScoreMixin, ClassifierMix
         ]
         self.n_iter_ = np.array([gm.n_iter_ for gm in self.estimators_])
 
-        X_unlabeled = X[unlabeled] if self.unlabeled_weight > 0 else X[:0]
-        w_unlabeled = self.unlabeled_weight * weights[unlabeled][: len(X_unlabeled)]
+        used = unlabeled & (self.unlabeled_weight > 0)  # unlabeled_weight=0: none used
+        X_unlabeled, w_unlabeled = X[used], self.unlabeled_weight * weights[used]
         em = _JointMixtureEM(by_class, X_unlabeled, w_unlabeled, self.covariance_type,
                              self.reg_covar, prior=None if self.priors is None else self.class_prior_)
         start = (self.class_prior_, [_mixture_parameters(gm) for gm in self.estimators_])
