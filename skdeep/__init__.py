@@ -9,6 +9,7 @@ from ._autoencoder import Autoencoder
 from ._deep_autoencoder import DBNAutoencoder
 from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
+from ._naive_bayes import SemiSupervisedNB
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
 from ._vae import VariationalAutoencoder
 
@@ -23,5 +24,6 @@ __all__ = [
     "DBNRegressor",
     "GaussianBernoulliRBM",
     "GaussianMixtureClassifier",
+    "SemiSupervisedNB",
     "VariationalAutoencoder",
 ]

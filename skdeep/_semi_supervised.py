@@ -9,6 +9,7 @@ uses the labeled rows only, and ``score`` scores the labeled rows only.
 
 import numpy as np
 from sklearn.metrics import accuracy_score
+from sklearn.utils.multiclass import check_classification_targets
 
 from ._compat import _safe_indexing
 
@@ -87,3 +88,72 @@ class LabeledScoreMixin:
             if sample_weight is not None:
                 sample_weight = np.asarray(sample_weight)[keep]
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
+
+
+def encode_labels(y, estimator):
+    """Classes of the labeled rows, the unlabeled mask, and the class index
+    (into the classes) of each labeled row.
+
+    Raises when no row is labeled, or when the labeled rows' targets are not
+    classes (``check_classification_targets``; the marker is left out, so an
+    object array may mix the marker ``-1`` with string labels).
+    """
+    y = np.asarray(y)
+    unlabeled = unlabeled_mask(y)
+    check_some_labeled(unlabeled, estimator)
+    check_classification_targets(y[~unlabeled])
+    classes = labeled_classes(y, unlabeled)
+    return classes, unlabeled, np.searchsorted(classes, y[~unlabeled])
+
+
+def run_em(e_step, m_step, params, *, max_iter, tol, n_rows):
+    """Expectation-maximization until the objective per row settles.
+
+    The stopping rule is scikit-learn's ``GaussianMixture``: iteration ``t``
+    runs the M-step on the E-step of the parameters after ``t - 1`` iterations,
+    and EM stops once the objective of those parameters, divided by ``n_rows``,
+    changed by less than ``tol`` since the iteration before.
+
+    Parameters
+    ----------
+    e_step : callable
+        ``e_step(params) -> (objective, statistics)``: the objective of
+        ``params`` (an observed-data log-likelihood, larger is better) and the
+        expected statistics the M-step needs.
+    m_step : callable
+        ``m_step(statistics) -> params``.
+    params : object
+        The starting parameters.
+    max_iter : int
+        At most this many M-steps; ``0`` returns ``params``.
+    tol : float
+        Threshold on the change of ``objective / n_rows``.
+    n_rows : float
+        The (weighted) number of rows the objective sums over.
+
+    Returns
+    -------
+    params : object
+        The parameters after the last M-step.
+    n_iter : int
+        M-steps run.
+    converged : bool
+        Whether the stopping rule was met within ``max_iter`` iterations.
+    curve : ndarray of shape (n_iter + 1,)
+        The objective of the starting parameters and after each M-step.
+    """
+    objective, statistics = e_step(params)
+    curve = [objective]
+    lower_bound, n_iter, converged = -np.inf, 0, False
+    for n_iter in range(1, max_iter + 1):
+        previous, lower_bound = lower_bound, objective / n_rows
+        params = m_step(statistics)
+        objective, statistics = e_step(params)
+        curve.append(objective)
+        change = lower_bound - previous
+        if abs(change) < tol:
+            converged = True
+            break
+        if np.isnan(change):  # an objective of -inf throughout: nothing to improve
+            break
+    return params, n_iter, converged, np.asarray(curve, dtype=np.float64)

@@ -30,6 +30,7 @@ INIT_PARAMS = {
     "BernoulliRBM": dict(n_components=4, n_iter=3, random_state=0),
     "GaussianBernoulliRBM": dict(n_components=4, n_iter=3, random_state=0),
     "GaussianMixtureClassifier": dict(n_components=1, max_iter=20, random_state=0),
+    "SemiSupervisedNB": dict(max_iter=10),
     "DBN": dict(hidden_layer_sizes=(5, 3), n_iter=3, batch_size=10, random_state=0),
     "Autoencoder": dict(n_components=4, n_iter=3, random_state=0),
     "DBNAutoencoder": dict(hidden_layer_sizes=(5, 2), pretrain_n_iter=2, max_iter=3,
@@ -43,7 +44,22 @@ INIT_PARAMS = {
 }
 
 # {estimator name: {check name: reason}}
-EXPECTED_FAILED_CHECKS = {}
+_MINUS_ONE_IS_UNLABELED = (
+    "the label -1 marks an unlabeled row (scikit-learn's semi-supervised convention), "
+    "so it is never a class; scikit-learn exempts its own semi-supervised estimators "
+    "from the {-1, 1} labels of this check by name"
+)
+EXPECTED_FAILED_CHECKS = {
+    "GaussianMixtureClassifier": {"check_classifiers_classes": _MINUS_ONE_IS_UNLABELED},
+    "SemiSupervisedNB": {
+        "check_classifiers_classes": _MINUS_ONE_IS_UNLABELED,
+        "check_non_transformer_estimators_n_iter": (
+            "n_iter_ counts EM iterations over unlabeled rows; with every row labeled "
+            "the fit is naive Bayes' closed form and n_iter_ is 0 (scikit-learn lists "
+            "this failure for SelfTrainingClassifier, for the same reason)"
+        ),
+    },
+}
 
 
 def make_instance(cls):
