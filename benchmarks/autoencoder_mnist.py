@@ -87,7 +87,8 @@ def main(argv=None):
 
     start = time.perf_counter()
     ae = DBNAutoencoder(
-        SIZES, pretrain_n_iter=args.pretrain_epochs, optimizer=args.optimizer,
+        SIZES, pretraining="rbm", pretrain_n_iter=args.pretrain_epochs,
+        pretrain_batch_size=100, optimizer=args.optimizer,
         learning_rate_init=args.learning_rate, batch_size=args.batch_size,
         random_state=args.seed, verbose=1,
     )

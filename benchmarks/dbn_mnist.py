@@ -105,7 +105,7 @@ class ProgressBar:
 
 def make_classifier(variant, args):
     finetune = dict(optimizer=args.optimizer, max_iter=args.finetune_epochs,
-                    tol=0.0, n_iter_no_change=args.finetune_epochs + 1, alpha=1e-5,
+                    tol=0.0, n_iter_no_change=args.finetune_epochs + 1,
                     learning_rate_decay=args.learning_rate_decay, dropout=args.dropout,
                     input_dropout=args.input_dropout)
     if args.optimizer == "cg":
@@ -114,6 +114,8 @@ def make_classifier(variant, args):
         finetune.update(batch_size=100, learning_rate_init=0.001)
     else:
         finetune.update(batch_size=100, learning_rate_init=0.1, momentum=0.9)
+    # L2 penalty 1e-5 on the mean loss of a batch (alpha is scaled by the batch)
+    finetune["alpha"] = 1e-5 * finetune["batch_size"]
     return DBNClassifier(
         hidden_layer_sizes=HIDDEN,
         pretraining=None if variant == "none" else variant,

@@ -305,6 +305,8 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         self._check_range(X)
         if first:
             self._initialize(X)
+        else:
+            X = self._continue_with(X)
         rng, params = self._rng, self._params()
         corrupt = NOISES[self.noise] if self.noise is not None else None
 
@@ -315,7 +317,8 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             self._optimizer.step(params, grads)
             return summed
 
-        def schedule(epoch):
+        def schedule(epoch):  # settings changed by set_params between calls apply
+            self._optimizer.learning_rate = self.learning_rate
             if self.optimizer in MOMENTUM_OPTIMIZERS:
                 self._optimizer.momentum = momentum_at(self.momentum, epoch)
 
@@ -344,9 +347,31 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             self.decoder_components_ = INITS["xavier"](self.n_components, n_features, self._rng, dtype)[0]
         elif hasattr(self, "decoder_components_"):
             del self.decoder_components_
+        self._make_optimizer()
+        self._history = History()
+
+    def _make_optimizer(self):
         self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate,
                                          momentum_at(self.momentum, 0))
-        self._history = History()
+        self._optimizer_name, self._tied = self.optimizer, self.tied
+
+    def _continue_with(self, X):
+        """A later ``partial_fit``: ``X`` in the model's dtype, and the state
+        adapted to settings changed since (an optimizer or untied decoder
+        weights start afresh), or an error naming the setting."""
+        if self.n_components != self.components_.shape[0]:
+            raise ValueError(
+                f"n_components={self.n_components}, but the model was fitted with "
+                f"{self.components_.shape[0]} hidden units; call fit to start anew."
+            )
+        if self.tied and not self._tied:
+            raise ValueError("tied=True, but the model was fitted with untied decoder "
+                             "weights; call fit to start anew.")
+        if not self.tied and self._tied:  # untie: the decoder starts as the encoder
+            self.decoder_components_ = self.components_.copy()
+        if (self.optimizer, self.tied) != (self._optimizer_name, self._tied):
+            self._make_optimizer()
+        return X.astype(self.components_.dtype, copy=False)
 
     def _params(self):
         params = [self.components_, self.intercept_hidden_, self.intercept_visible_]

@@ -309,9 +309,9 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
 
     Notes
     -----
-    Fine-tuning minimises the mean over a batch of
-    ``-sum_k y_k log softmax(z)_k`` plus ``alpha / 2 * sum ||W||^2``, with ``z``
-    the output layer's pre-activation. Hinton & Salakhutdinov (2006) report
+    Fine-tuning minimises the mean over a batch of ``n`` rows of
+    ``-sum_k y_k log softmax(z)_k`` plus ``alpha / (2 n) * sum ||W||^2``, with
+    ``z`` the output layer's pre-activation. Hinton & Salakhutdinov (2006) report
     1.2% test error on MNIST with a 784-500-500-2000-10 network pre-trained as
     a DBN and 1.6% without pre-training; see ``benchmarks/dbn_mnist.py``.
 
@@ -372,6 +372,12 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
     def _validate_targets(self, X, y, first, classes=None):
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first)
         check_classification_targets(y)
+        if not first and classes is not None and not np.array_equal(
+                np.unique(classes), self.classes_):
+            raise ValueError(
+                f"classes={np.unique(classes).tolist()} is not the same as on the first "
+                f"call to partial_fit, {self.classes_.tolist()}."
+            )
         if first:
             self.classes_ = np.unique(y if classes is None else classes)
             if len(self.classes_) < 2:
@@ -457,7 +463,11 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
     ----------{PARAMETERS_DOC}
 
     Attributes
-    ----------{ATTRIBUTES_DOC}
+    ----------
+    target_mean_ : ndarray of shape (n_outputs,)
+        Mean of each target column at the first fit.
+    target_scale_ : ndarray of shape (n_outputs,)
+        Standard deviation of each target column (1 where it is 0).{ATTRIBUTES_DOC}
 
     See Also
     --------
@@ -467,8 +477,12 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
 
     Notes
     -----
-    Fine-tuning minimises the mean over a batch of ``||z - y||^2 / 2`` plus
-    ``alpha / 2 * sum ||W||^2``, with ``z`` the linear output.
+    The targets are standardized at fit (``target_mean_``, ``target_scale_``)
+    and ``predict`` maps the network's output back to ``y``'s units, so raw
+    targets of any scale train as well as scaled ones. Fine-tuning minimises
+    the mean over a batch of ``||z - t||^2 / 2`` plus
+    ``alpha / (2 n) * sum ||W||^2``, with ``z`` the linear output and ``t``
+    the standardized target; ``loss_curve_`` is in those units.
 
     References
     ----------

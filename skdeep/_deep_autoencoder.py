@@ -35,51 +35,60 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
     ----------
     hidden_layer_sizes : array-like of int, default=(1000, 500, 250, 30)
         Encoder layers, bottom first; the last is the (linear) code.
-    pretraining : {'rbm', 'autoencoder', 'denoising'} or None, default='rbm'
+    pretraining : {'rbm', 'autoencoder', 'denoising'} or None, default='denoising'
         Layer learners: RBMs (a :class:`GaussianBernoulliRBM` at the bottom
-        with ``loss='squared_error'``; the top one with Gaussian hidden units),
-        :class:`Autoencoder` s, denoising ones with masking noise, or none
-        (``init`` weights: the no-pre-training ablation).
+        with ``loss='squared_error'``; the top one with Gaussian hidden units:
+        the recipe of Hinton & Salakhutdinov 2006), :class:`Autoencoder` s,
+        denoising ones with masking noise (the default: the lowest error on
+        the data sets of ``benchmarks/defaults.py``), or none (``init``
+        weights: the no-pre-training ablation).
     loss : {'cross_entropy', 'squared_error'}, default='cross_entropy'
         Reconstruction loss with its output layer: logistic outputs and
         cross-entropy for data in [0, 1]; linear outputs and squared error for
         standardized real-valued data.
-    pretrain_n_iter : int, default=10
-        Pre-training epochs per layer (Hinton & Salakhutdinov use 50).
-    pretrain_learning_rate : float, default=0.1
-        Learning rate of the layer learners. RBMs with linear units (the code
-        layer, and the bottom layer of real-valued data) use a hundredth of
-        it, as the paper's 0.001 against 0.1.
-    pretrain_batch_size : int, default=100
-        Rows per pre-training minibatch.
+    pretrain_n_iter : int or 'auto', default='auto'
+        Pre-training epochs per layer; 'auto' gives each layer at least 500
+        minibatch updates and 10 epochs (Hinton & Salakhutdinov use 50 epochs
+        of MNIST).
+    pretrain_learning_rate : float or 'auto', default='auto'
+        Learning rate of the layer learners. 'auto' is 0.1 for layers of
+        logistic units and 0.001 for a layer with linear units (the code
+        layer, and the bottom layer of real-valued data), the paper's rates;
+        a number applies to every layer.
+    pretrain_batch_size : int or 'auto', default='auto'
+        Rows per pre-training minibatch; 'auto' is about a hundredth of the
+        rows, between 20 and 100.
     pretrain_k : int, default=1
         Gibbs steps of CD-k (``pretraining='rbm'``).
     pretrain_momentum : float in [0, 1) or 'hinton', default='hinton'
         Momentum of the pre-training; 'hinton' is 0.5 for 5 epochs, then 0.9.
     pretrain_weight_decay : float, default=0.0002
         L2 penalty on the pre-training weights.
-    init : {'xavier', 'lecun', 'he'}, default='xavier'
-        Random initialisation with ``pretraining=None``.
+    init : {'auto', 'xavier', 'lecun', 'he'}, default='auto'
+        Random initialisation with ``pretraining=None``; 'auto' is 'xavier'
+        (the hidden layers are logistic).
     dropout : float in [0, 1), default=0.0
         Probability of dropping each hidden unit during fine-tuning.
     input_dropout : float in [0, 1), default=0.0
         Probability of dropping each input during fine-tuning.
     alpha : float, default=0.0
-        L2 penalty ``alpha / 2 * sum ||W||^2`` added to the mean loss of a batch.
+        L2 penalty ``alpha / (2 n) * sum ||W||^2`` added to the mean loss of a
+        batch of ``n`` rows (scikit-learn's ``MLPClassifier`` convention).
     optimizer : {'adam', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', \
 'rmsprop', 'radam', 'cg'}, default='adam'
         Fine-tuning method. 'cg' runs 3 iterations of conjugate gradient on
         each minibatch: the paper's method, with ``batch_size=1000``.
-    learning_rate_init : float, default=0.001
-        Step size of the update rule (not used by 'cg').
+    learning_rate_init : float or 'auto', default='auto'
+        Step size of the update rule (not used by 'cg'); 'auto' is the
+        optimizer's own default step (0.001 for 'adam').
     learning_rate_decay : float, default=0.0
         The step size of fine-tuning epoch ``t`` (from 0) is
         ``learning_rate_init / (1 + learning_rate_decay * t)``.
     momentum : float in [0, 1), default=0.9
         Momentum of 'momentum' and 'nesterov'.
-    batch_size : int, default=100
-        Rows per fine-tuning minibatch.
-    max_iter : int, default=50
+    batch_size : int or 'auto', default='auto'
+        Rows per fine-tuning minibatch; 'auto' is ``min(200, n_samples)``.
+    max_iter : int, default=200
         Maximum fine-tuning epochs of ``fit``.
     tol : float, default=1e-4
         Fine-tuning stops when the loss (or, with ``early_stopping``, the
@@ -128,6 +137,10 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         of the held-out rows per epoch; else None.
     best_validation_score_ : float or None
         Best validation score with ``early_stopping``, else None.
+    batch_size_ : int
+        The fine-tuning minibatch size used (``batch_size`` resolved).
+    learning_rate_init_ : float or None
+        The step size used (``learning_rate_init`` resolved; None for 'cg').
     n_iter_ : int
         Fine-tuning epochs run in total.
     t_ : int
@@ -186,7 +199,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         self,
         hidden_layer_sizes=(1000, 500, 250, 30),
         *,
-        pretraining="rbm",
+        pretraining="denoising",
         loss="cross_entropy",
         pretrain_n_iter="auto",
         pretrain_learning_rate="auto",
@@ -203,7 +216,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         learning_rate_decay=0.0,
         momentum=0.9,
         batch_size="auto",
-        max_iter=50,
+        max_iter=200,
         tol=1e-4,
         early_stopping=False,
         validation_fraction=0.1,
@@ -327,6 +340,9 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
             first_visible=first_visible, top_hidden="gaussian", activation="logistic",
         )
         return pretrain_layers(X, learners, verbose=self.verbose)
+
+    def _hidden_sizes(self):
+        return [W.shape[1] for W in self.coefs_[: len(self.coefs_) // 2]]
 
     def _encoder(self):
         n = len(self.coefs_) // 2

@@ -42,11 +42,11 @@ LEARNING_RATES = {"binary": 0.1, "linear": 0.001}
 #: 'auto' pre-training length: enough epochs for this many minibatch updates
 #: per layer, within [MIN_EPOCHS, MAX_EPOCHS] (a small data set needs more
 #: epochs for the same number of updates)
-PRETRAIN_UPDATES = 2000
+PRETRAIN_UPDATES = 500
 MIN_EPOCHS, MAX_EPOCHS = 10, 200
-#: 'auto' pre-training minibatch: about a hundredth of the rows, from 10
+#: 'auto' pre-training minibatch: about a hundredth of the rows, from 20
 #: (small data sets get more updates per epoch) to Hinton's 100
-MIN_BATCH_SIZE, MAX_BATCH_SIZE = 10, 100
+MIN_BATCH_SIZE, MAX_BATCH_SIZE = 20, 100
 
 
 def auto_batch_size(n_samples):
@@ -54,10 +54,11 @@ def auto_batch_size(n_samples):
     return int(min(n_samples, MAX_BATCH_SIZE, max(MIN_BATCH_SIZE, n_samples // 100)))
 
 
-def auto_epochs(n_samples, batch_size, updates=PRETRAIN_UPDATES):
-    """Epochs that give about ``updates`` minibatch updates, in [MIN_EPOCHS, MAX_EPOCHS]."""
+def auto_epochs(n_samples, batch_size):
+    """Epochs that give about :data:`PRETRAIN_UPDATES` minibatch updates, in
+    [MIN_EPOCHS, MAX_EPOCHS]."""
     per_epoch = -(-n_samples // batch_size)
-    return int(min(MAX_EPOCHS, max(MIN_EPOCHS, -(-updates // per_epoch))))
+    return int(min(MAX_EPOCHS, max(MIN_EPOCHS, -(-PRETRAIN_UPDATES // per_epoch))))
 
 
 def resolve_settings(settings, n_samples):

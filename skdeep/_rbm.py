@@ -130,11 +130,11 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         if first:
             self._initialize(X)
         else:
-            self._update_data_mean(X)
+            X = self._continue_with(X)
         W, b, c = self.components_, self.intercept_visible_, self.intercept_hidden_
         rng = self._rng
         ws = CDWorkspace(min(self.batch_size, n_samples), n_features, self.n_components, W.dtype)
-        chain = self.h_samples_ if self.method == "pcd" else None
+        chain = self._persistent_chain() if self.method == "pcd" else None
         batch_rows = ws.V  # rows are gathered straight into the workspace
         sparse_input = sp.issparse(X)
 
@@ -203,12 +203,35 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             self._data_mean, self._n_seen, self._visible
         ).astype(dtype)
         self.h_samples_ = np.zeros((self.batch_size, self.n_components), dtype=dtype)
-        params = [self.components_, self.intercept_visible_, self.intercept_hidden_]
         if self.momentum == 0.0:
-            self._optimizer = SGD(params, self.learning_rate)
+            self._optimizer = SGD(list(self._params()), self.learning_rate)
         else:
-            self._optimizer = Momentum(params, self.learning_rate, momentum=0.0)
+            self._optimizer = Momentum(list(self._params()), self.learning_rate, momentum=0.0)
         self._history = History()
+
+
+    def _continue_with(self, X):
+        """A later ``partial_fit``: ``X`` in the model's dtype, the settings
+        that fixed the model's shape unchanged, the data mean updated."""
+        if self.n_components != self.components_.shape[0]:
+            raise ValueError(
+                f"n_components={self.n_components}, but the model was fitted with "
+                f"{self.components_.shape[0]} hidden units; call fit to start anew."
+            )
+        X = X.astype(self.components_.dtype, copy=False)
+        self._update_data_mean(X)
+        return X
+
+    def _persistent_chain(self):
+        """The PCD chains, one per row of a minibatch: re-sized when
+        ``batch_size`` changed since the last fit (new chains start at zero)."""
+        chain = self.h_samples_
+        if chain.shape[0] != self.batch_size:
+            resized = np.zeros((self.batch_size, self.n_components), dtype=chain.dtype)
+            kept = min(chain.shape[0], self.batch_size)
+            resized[:kept] = chain[:kept]
+            self.h_samples_ = chain = resized
+        return chain
 
     def _update_data_mean(self, X):
         n = X.shape[0]
@@ -218,10 +241,14 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         self._n_seen = total
 
     def _schedule(self, epoch):
+        momentum = momentum_at(self.momentum, epoch)
+        if momentum and not isinstance(self._optimizer, Momentum):
+            # momentum set after a fit without it: start a velocity at zero
+            self._optimizer = Momentum(list(self._params()), self.learning_rate)
         opt = self._optimizer
         opt.learning_rate = decayed_learning_rate(self.learning_rate, self.learning_rate_decay, epoch)
         if isinstance(opt, Momentum):
-            opt.momentum = momentum_at(self.momentum, epoch)
+            opt.momentum = momentum
 
     def _check_input_range(self, X):
         if self._visible == "bernoulli":

@@ -141,8 +141,8 @@ def test_stacked_autoencoder_learners(digits, pretraining):
 
 # --------------------------------------------------------------- DBNAutoencoder
 def tiny_net(**params):
-    defaults = dict(hidden_layer_sizes=(4, 2), pretrain_n_iter=2, max_iter=2, batch_size=10,
-                    random_state=0)
+    defaults = dict(hidden_layer_sizes=(4, 2), pretraining="rbm", pretrain_n_iter=2,
+                    max_iter=2, batch_size=10, random_state=0)
     return DBNAutoencoder(**{**defaults, **params})
 
 
@@ -282,7 +282,8 @@ def test_dbn_autoencoder_is_a_transfer_learning_source(digits):
     X, y = digits
     ae = tiny_net(hidden_layer_sizes=(16, 4)).fit(X)
     clf = DBNClassifier(hidden_layer_sizes=(16, 4, 8), init_layers=ae, n_frozen_layers=2,
-                        pretrain_n_iter=1, max_iter=3, random_state=0).fit(X, y)
+                        pretraining="rbm", pretrain_n_iter=1, max_iter=3,
+                        random_state=0).fit(X, y)
     # the frozen bottom is the autoencoder's encoder, linear code included
     for (W, b), W_clf, b_clf in zip(ae.encoder_, clf.coefs_, clf.intercepts_):
         assert_array_equal(W, W_clf)

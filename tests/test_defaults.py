@@ -1,0 +1,144 @@
+"""Defaults that adapt to the optimizer, the data size, the unit type and the
+target scale; each test fails with the fixed defaults they replaced."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+
+from skdeep import DBN, DBNAutoencoder, DBNClassifier, DBNRegressor
+from skdeep._kernels.network import loss_and_gradients
+from skdeep._kernels.optimizers import DEFAULT_LEARNING_RATES, OPTIMIZERS
+from skdeep._pretraining import PRETRAIN_UPDATES, auto_batch_size, auto_epochs
+from skdeep._training import InputRangeWarning
+
+
+@pytest.fixture(scope="module")
+def digits_split(digits):
+    X, y = digits
+    return train_test_split(X, y, train_size=1200, random_state=0)
+
+
+def test_every_optimizer_has_a_default_step():
+    assert set(DEFAULT_LEARNING_RATES) == set(OPTIMIZERS)
+    # the papers' own steps where they are scale-free
+    assert DEFAULT_LEARNING_RATES["adadelta"] == 1.0  # Zeiler 2012
+    assert DEFAULT_LEARNING_RATES["adam"] == 0.001  # Kingma & Ba 2015
+
+
+@pytest.mark.parametrize("optimizer", ["adadelta", "sgd", "momentum", "adagrad"])
+def test_optimizer_at_its_default_step_learns_digits(optimizer, digits_split):
+    # At the former shared step of 0.001 these reached 0.02-0.40 test accuracy
+    # in 30 epochs (issue figures); at their own default step they learn.
+    X_train, X_test, y_train, y_test = digits_split
+    clf = DBNClassifier(hidden_layer_sizes=(64,), pretraining=None, optimizer=optimizer,
+                        max_iter=30, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X_train, y_train)
+    assert clf.learning_rate_init_ == DEFAULT_LEARNING_RATES[optimizer]
+    assert clf.score(X_test, y_test) > 0.9
+
+
+def test_alpha_is_scaled_by_the_batch_as_in_mlp_classifier(rng):
+    # scikit-learn's MLP objective: mean loss + alpha / (2 n) * sum ||W||^2
+    X = rng.random((7, 3))
+    Y = np.eye(2)[rng.integers(0, 2, 7)]
+    coefs = [rng.standard_normal((3, 4)), rng.standard_normal((4, 2))]
+    intercepts = [np.zeros(4), np.zeros(2)]
+    alpha = 0.3
+    value, summed, grads = loss_and_gradients(X, Y, coefs, intercepts, ["relu", "softmax"],
+                                              "log_loss", alpha=alpha)
+    expected = summed / 7 + alpha / (2 * 7) * sum(np.sum(W**2) for W in coefs)
+    assert value == pytest.approx(expected, rel=1e-12)
+    _, _, plain = loss_and_gradients(X, Y, coefs, intercepts, ["relu", "softmax"], "log_loss")
+    np.testing.assert_allclose(grads.coefs[0] - plain.coefs[0], alpha / 7 * coefs[0],
+                               rtol=1e-10, atol=1e-12)
+
+
+def test_batch_size_auto_is_min_200_n_samples(digits):
+    X, y = digits
+    small = DBNClassifier(hidden_layer_sizes=(8,), pretraining=None, max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert small.fit(X[:150], y[:150]).batch_size_ == 150
+        assert small.fit(X, y).batch_size_ == 200
+        assert small.set_params(batch_size=32).fit(X, y).batch_size_ == 32
+
+
+def test_pretraining_updates_scale_with_the_data_size(digits):
+    # a 1,800-row set gets as many updates per layer as MNIST's 60,000 rows
+    for n in (300, 1797, 60000):
+        batch = auto_batch_size(n)
+        epochs = auto_epochs(n, batch)
+        updates = epochs * -(-n // batch)
+        assert updates >= min(PRETRAIN_UPDATES, 10 * -(-n // batch))
+    X = digits[0][:600]
+    dbn = DBN(hidden_layer_sizes=(16,), random_state=0).fit(X)
+    rbm = dbn.estimators_[0]
+    assert rbm.n_iter_ * -(-600 // rbm.batch_size) >= PRETRAIN_UPDATES
+
+
+def test_regressor_standardizes_targets(rng):
+    # raw targets of scale 1e3 around 5e3: R^2 was near 0 without scaling
+    X, y = make_regression(n_samples=400, n_features=5, noise=1.0, random_state=3)
+    y = 1000 * y + 5000
+    X = (X - X.min(0)) / (X.max(0) - X.min(0))
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    reg = DBNRegressor(random_state=0).fit(X_train, y_train)
+    assert reg.score(X_test, y_test) > 0.9
+    assert abs(reg.predict(X_test).mean() - y_test.mean()) < 0.1 * y_test.std()
+    np.testing.assert_allclose(reg.target_mean_, [y_train.mean()])
+
+
+def test_linear_code_pretrained_stably_by_autoencoders(digits):
+    # the linear code layer's autoencoder pre-training used to diverge (weights
+    # ~1e111) and the net returned the mean image
+    X = digits[0][:600]
+    ae = DBNAutoencoder(hidden_layer_sizes=(64, 8), pretraining="autoencoder", max_iter=20,
+                        random_state=0).fit(X)
+    assert all(np.abs(W).max() < 100 for W in ae.coefs_)
+    error = np.mean(np.sum((X - ae.inverse_transform(ae.transform(X))) ** 2, axis=1))
+    mean_image_error = np.mean(np.sum((X - X.mean(0)) ** 2, axis=1))
+    assert error < 0.5 * mean_image_error
+
+
+def test_gaussian_visible_units_take_a_smaller_step(digits):
+    X = digits[0][:300]
+    X = (X - X.mean(0)) / (X.std(0) + 1e-8)
+    dbn = DBN(hidden_layer_sizes=(8, 4), visible_unit="gaussian", n_iter=2,
+              random_state=0).fit(X)
+    assert dbn.estimators_[0].learning_rate == pytest.approx(0.001)
+    assert dbn.estimators_[1].learning_rate == pytest.approx(0.1)
+
+
+def test_range_warning_names_the_parameter_of_the_estimator_called(digits):
+    X, y = digits
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        DBNClassifier(hidden_layer_sizes=(8,), pretraining="rbm", pretrain_n_iter=1,
+                      max_iter=2, random_state=0).fit(16 * X[:200], y[:200])
+    messages = [str(w.message) for w in caught if issubclass(w.category, InputRangeWarning)]
+    assert len(messages) == 1
+    assert "visible_unit='gaussian'" in messages[0]
+    assert "GaussianBernoulliRBM" not in messages[0]
+
+
+def test_activation_auto_follows_pretraining(digits):
+    X, y = digits[0][:200], digits[1][:200]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        rbm = DBNClassifier(hidden_layer_sizes=(8,), pretraining="rbm", pretrain_n_iter=1,
+                            max_iter=1).fit(X, y)
+        none = DBNClassifier(hidden_layer_sizes=(8,), pretraining=None, max_iter=1).fit(X, y)
+    assert rbm.activations_ == ["logistic", "softmax"]
+    assert none.activations_ == ["relu", "softmax"]
+
+
+def test_too_few_updates_warn(digits):
+    X = digits[0][:40]
+    with pytest.warns(ConvergenceWarning, match="too few"):
+        DBN(hidden_layer_sizes=(4,), n_iter=1, batch_size=20, random_state=0).fit(X)
