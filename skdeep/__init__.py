@@ -8,6 +8,7 @@ scikit-learn estimators.
 from ._autoencoder import Autoencoder, DBNAutoencoder
 from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
+from ._persistence import trusted_types
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
 from ._vae import VariationalAutoencoder
 
@@ -23,4 +24,5 @@ __all__ = [
     "GaussianBernoulliRBM",
     "GaussianMixtureClassifier",
     "VariationalAutoencoder",
+    "trusted_types",
 ]
