@@ -432,7 +432,8 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             return LogPartition(log_z, log_z, log_z, "exact")
         base = partition.base_rate_biases(self._data_mean, self._n_seen, self._visible)
         log_z, log_w = partition.ais_log_partition(
-            *self._params(), base, rng_from(random_state), n_runs=n_runs, n_betas=n_betas,
+            *self._params(), base, rng_from(random_state), n_runs=int(n_runs),
+            n_betas=int(n_betas),
             visible=self._visible, hidden=self.hidden_unit, progress=self._ais_progress(),
             progress_steps=AIS_PROGRESS_STEPS,
         )

@@ -432,7 +432,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         check_is_fitted(self)
         rng = rng_from(random_state)
         dtype = self.decoder_coefs_[0].dtype
-        out = vae.decode(vae.draw_noise(rng, (n_samples, self.n_components), dtype),
+        out = vae.decode(vae.draw_noise(rng, (int(n_samples), self.n_components), dtype),
                          self._decoder())
         lik = vae.LIKELIHOODS[self.likelihood]
         return lik.mean(out) if mean else lik.sample(out, rng)
