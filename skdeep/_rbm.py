@@ -569,7 +569,9 @@ _COMMON_PARAMETERS = """
     verbose : int, default=0
         If positive, print one line per epoch: seconds, reconstruction error and
         a likelihood figure (exact where the smaller binary layer has at most
-        16 units, else a pseudo-log-likelihood on 100 rows).
+        16 units, else a pseudo-log-likelihood on 100 rows); and, while AIS
+        estimates log Z (:meth:`log_partition`, the first :meth:`score`), a
+        line after each tenth of the temperatures with the seconds elapsed.
     random_state : int, RandomState instance or None, default=None
         Seeds the one random generator used for initialisation, shuffling and
         Gibbs sampling during a fit.

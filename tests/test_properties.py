@@ -8,6 +8,7 @@ the right shape, and never modifies its input. The examples are derandomized
 and few, so the run is reproducible and takes seconds.
 """
 
+import os
 import warnings
 
 import numpy as np
@@ -22,7 +23,9 @@ hypothesis = pytest.importorskip("hypothesis", reason="pip install scikit-deep[t
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("SKDEEP_HYPOTHESIS_EXAMPLES", 12)), deadline=None, derandomize=True, database=None,
+#: a few examples per test in CI; SKDEEP_HYPOTHESIS_EXAMPLES=300 explores further
+SETTINGS = settings(max_examples=int(os.environ.get("SKDEEP_HYPOTHESIS_EXAMPLES", 12)),
+                    deadline=None, derandomize=True, database=None,
                     suppress_health_check=list(HealthCheck))
 
 #: methods called with the data alone (``score`` gets the targets too)
