@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 #: a few examples per test in CI; SKDEEP_HYPOTHESIS_EXAMPLES=300 explores further
-SETTINGS = settings(max_examples=int(os.environ.get("SKDEEP_HYPOTHESIS_EXAMPLES", 12)),
+SETTINGS = settings(max_examples=int(os.environ.get("SKDEEP_HYPOTHESIS_EXAMPLES", 10)),
                     deadline=None, derandomize=True, database=None,
                     suppress_health_check=list(HealthCheck))
 
@@ -266,3 +266,17 @@ def test_every_estimator_is_exercised():
     # a new public estimator is covered without editing this file
     assert {clone(make_instance(cls)).__class__ for cls in public_estimators()} == set(
         public_estimators())
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "found by the property test: GaussianMixtureClassifier gives NaN probabilities "
+    "for float32 rows far from the data (scikit-learn's GaussianMixture computes the "
+    "log-densities in X's dtype, which overflows), where float64 rows give 0 and 1"))
+def test_gaussian_mixture_classifier_far_float32_rows_are_finite():
+    from skdeep import GaussianMixtureClassifier
+
+    X = np.random.default_rng(0).random((20, 1))
+    model = make_instance(GaussianMixtureClassifier).fit(X, np.arange(20) % 2)
+    with np.errstate(all="ignore"):
+        proba = model.predict_proba(np.array([[1e30]], dtype=np.float32))
+    assert np.all(np.isfinite(proba))
