@@ -10,6 +10,7 @@ from ._deep_autoencoder import DBNAutoencoder
 from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
 from ._naive_bayes import SemiSupervisedNB
+from ._persistence import trusted_types
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
 from ._vae import VariationalAutoencoder
 
@@ -26,4 +27,5 @@ __all__ = [
     "GaussianMixtureClassifier",
     "SemiSupervisedNB",
     "VariationalAutoencoder",
+    "trusted_types",
 ]

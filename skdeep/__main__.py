@@ -4,6 +4,7 @@ import argparse
 import sys
 
 import numpy as np
+from sklearn.model_selection import train_test_split
 
 from . import _compare
 
@@ -64,7 +65,39 @@ def build_parser():
     compare.add_argument("--dask", metavar="SCHEDULER_ADDRESS",
                          help="run the folds on a dask.distributed scheduler, or on a "
                          "LocalCluster with 'local'")  # fmt: skip
+    compare.set_defaults(command_parser=compare)  # the command reports its own errors
     return parser
+
+
+def _class_counts(y, n_samples, random_state):
+    """Rows per class of the stratified subsample of ``n_samples`` rows of ``y``
+    (as ``_compare.load_dataset`` draws it), zeros included."""
+    classes = np.unique(y)
+    if n_samples is not None and n_samples < len(classes):
+        return np.zeros(len(classes), dtype=int)  # not even one row per class
+    if n_samples is not None and n_samples < len(y):
+        y = train_test_split(y, train_size=n_samples, stratify=y, random_state=random_state)[0]
+    return np.array([np.count_nonzero(y == c) for c in classes])
+
+
+def _check_folds(args, y, parser):
+    """Exit with the command's error when the rows used leave a class with fewer
+    rows than ``--cv`` folds; say what ``--max-samples`` or ``--cv`` would do."""
+    smallest = _class_counts(y, args.max_samples, args.random_state).min()
+    if smallest >= args.cv:
+        return
+    n_classes = len(np.unique(y))
+    message = f"{args.cv}-fold cross-validation needs at least {args.cv} samples per class"
+    if args.max_samples is None or args.max_samples >= len(y):
+        parser.error(f"{message}; {args.dataset} has {smallest} in its smallest class")
+    needed = next((n for n in range(args.cv * n_classes, len(y) + 1)
+                   if _class_counts(y, n, args.random_state).min() >= args.cv), None)
+    remedies = [] if needed is None else [f"use --max-samples {needed} or more"]
+    if smallest >= 2:
+        remedies.append(f"--cv {smallest}")
+    parser.error(f"{message}, but --max-samples {args.max_samples} keeps {smallest} in the "
+                 f"smallest of the {n_classes} classes of {args.dataset}: "
+                 + ", or ".join(remedies))
 
 
 def run_compare(args, parser):
@@ -73,13 +106,12 @@ def run_compare(args, parser):
     try:
         if args.plot:
             _compare.check_matplotlib()
-        X, y = _compare.load_dataset(args.dataset, args.max_samples, args.random_state)
+        X, y = _compare.load_dataset(args.dataset, None, args.random_state)
+        _check_folds(args, y, parser)
+        if args.max_samples is not None and args.max_samples < len(y):
+            X, y = _compare.load_dataset(args.dataset, args.max_samples, args.random_state)
     except (ImportError, FileNotFoundError, ValueError) as exc:
         parser.exit(1, f"skdeep: error: {exc}\n")
-    smallest_class = np.unique(y, return_counts=True)[1].min()
-    if smallest_class < args.cv:
-        parser.error(f"argument --cv: {args.cv} folds need at least {args.cv} samples per "
-                     f"class; the smallest class has {smallest_class}")  # fmt: skip
     size = "small" if X.shape[1] <= 100 else "large"
     print(f"{args.dataset}: {X.shape[0]} samples, {X.shape[1]} features, "
           f"{args.cv}-fold cross-validation", flush=True)  # fmt: skip
@@ -109,7 +141,7 @@ def main(argv=None):
     """Entry point of ``python -m skdeep`` and of the ``skdeep`` script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    return run_compare(args, parser)
+    return run_compare(args, args.command_parser)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,13 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             warn_outside_unit_interval(X, self, "loss='cross_entropy'",
                                        "Use loss='squared_error' for real-valued data")
 
+    def _validate_X(self, X):
+        """``X`` validated as the fitted model's input; warns when
+        ``loss='cross_entropy'`` is given values outside [0, 1]."""
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        self._check_range(X)
+        return X
+
     def _encode(self, X):
         return forward(X, *self._encoder()).output
 
@@ -65,7 +72,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             The code.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        X = self._validate_X(X)
         return self._encode(X)
 
     def inverse_transform(self, X):
@@ -104,7 +111,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             ``-||x - decode(encode(x))||^2``.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        X = self._validate_X(X)
         return -squared_errors(X, self._decode(self._encode(X)))
 
     def score(self, X, y=None):

@@ -13,7 +13,7 @@ from sklearn.base import (
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import Interval, StrOptions, _fit_context, validate_method_params
 from ._deep import ATTRIBUTES_DOC, PARAMETERS_DOC, BaseDeepNetwork
 from ._kernels.rbm import sample_units, visible_mean
 from ._pretraining import (
@@ -22,7 +22,7 @@ from ._pretraining import (
     per_layer,
     pretrain_layers,
 )
-from ._rbm import rng_from
+from ._rbm import SAMPLE_CONSTRAINTS, check_dense, rng_from
 from ._training import warn_outside_unit_interval
 
 #: the RBM settings a DBN passes to its layers, each a value or one per layer
@@ -175,6 +175,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
+        if not self._accept_sparse():
+            check_dense(X, self)
         X = validate_data(self, X, accept_sparse=self._accept_sparse(),
                           dtype=(np.float64, np.float32))
         if self.visible_unit == "bernoulli":
@@ -195,7 +197,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self
 
     def _accept_sparse(self):
-        return "csr" if self.visible_unit == "bernoulli" else None
+        return "csr" if self.visible_unit == "bernoulli" else False
 
     def transform(self, X):
         """Pass ``X`` up the stack: the top layer's hidden probabilities.
@@ -203,7 +205,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Data.
+            Data; sparse input needs ``visible_unit='bernoulli'``.
 
         Returns
         -------
@@ -212,12 +214,15 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             probabilities of the one below.
         """
         check_is_fitted(self)
+        if not self._accept_sparse():
+            check_dense(X, self)
         H = validate_data(self, X, accept_sparse=self._accept_sparse(),
                           dtype=(np.float64, np.float32), reset=False)
         for rbm in self.estimators_:
             H = rbm.transform(H)
         return H
 
+    @validate_method_params(SAMPLE_CONSTRAINTS)
     def sample(self, n_samples=1, *, n_steps=1000, mean=False, random_state=None):
         """Generate visible vectors from the DBN's generative model.
 
@@ -229,9 +234,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         n_samples : int, default=1
-            Number of independent chains, one sample each.
+            Number of independent chains, one sample each (at least 1).
         n_steps : int, default=1000
-            Gibbs steps in the top RBM.
+            Gibbs steps in the top RBM, at least 1.
         mean : bool, default=False
             Return the visible layer's conditional mean ``E[v | h1]`` instead
             of a draw (the smooth images of Hinton et al. 2006); the hidden

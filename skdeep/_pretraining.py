@@ -243,12 +243,18 @@ def layer_weights(learners):
     return coefs, hidden, visible
 
 
-def check_hidden_layer_sizes(hidden_layer_sizes):
-    """A non-empty list of positive ints, or ``ValueError``."""
-    sizes = list(np.atleast_1d(hidden_layer_sizes))
-    if not sizes or any(not isinstance(s, Integral) or s < 1 for s in sizes):
+def check_hidden_layer_sizes(hidden_layer_sizes, name="hidden_layer_sizes", allow_empty=False):
+    """A list of positive ints (non-empty unless ``allow_empty``), or ``ValueError``.
+
+    Floats (``2.5``, and ``2.0`` too) and booleans are rejected, not truncated.
+    """
+    sizes = np.asarray(hidden_layer_sizes, dtype=object)  # keeps each entry's type
+    entries = list(sizes.ravel())
+    if (sizes.ndim > 1 or (not entries and not allow_empty)
+            or any(isinstance(s, (bool, np.bool_)) or not isinstance(s, Integral) or s < 1
+                   for s in entries)):
         raise ValueError(
-            f"hidden_layer_sizes must be a non-empty sequence of positive ints, got "
-            f"{hidden_layer_sizes!r}."
+            f"{name} must be a {'' if allow_empty else 'non-empty '}sequence of positive "
+            f"ints, got {hidden_layer_sizes!r}."
         )
-    return [int(s) for s in sizes]
+    return [int(s) for s in entries]

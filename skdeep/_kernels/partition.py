@@ -7,6 +7,9 @@ from .rbm import free_energy, hidden_free_energy
 from .units import UNITS, softplus
 
 MAX_EXACT_UNITS = 20
+#: the fewest inverse temperatures :func:`ais_schedule` honours exactly (its three
+#: stages take at least two each)
+MIN_BETAS = 6
 
 
 def binary_configurations(n, start, stop, dtype):
@@ -92,12 +95,15 @@ def _log_unnormalized(x, beta, e_base, e_model, c, hidden):
 
 
 def ais_log_partition(W, b, c, b_base, rng, *, n_runs=100, n_betas=14500,
-                      visible="bernoulli", hidden="bernoulli"):
+                      visible="bernoulli", hidden="bernoulli", progress=None,
+                      progress_steps=10):
     """Annealed importance sampling estimate of log Z (Neal 2001).
 
     Follows Salakhutdinov & Murray (2008): the path starts at the base-rate model
     with visible biases ``b_base``; ``n_betas`` inverse temperatures spaced as
     theirs (see :func:`ais_schedule`) and ``n_runs`` independent runs.
+    ``progress(done, total)``, if given, is called after each of
+    ``progress_steps`` equal shares of the ``total = n_betas - 1`` transitions.
 
     Returns ``(log_z, log_w)``: the estimate ``log mean exp(log_w)`` and the
     per-run log importance weights, both including ``log Z_base``.
@@ -110,7 +116,10 @@ def ais_log_partition(W, b, c, b_base, rng, *, n_runs=100, n_betas=14500,
     log_w = np.zeros(n_runs)
     scratch_h = np.empty((n_runs, W.shape[0]))
     scratch_v = np.empty_like(v)
-    for beta_prev, beta in zip(betas[:-1], betas[1:]):
+    total = betas.size - 1
+    checkpoints = set() if progress is None else {
+        -(-total * i // progress_steps) for i in range(1, progress_steps + 1)}
+    for done, (beta_prev, beta) in enumerate(zip(betas[:-1], betas[1:]), start=1):
         x = v @ W.T
         x += c
         e_base, e_model = vis.energy(v, b_base), vis.energy(v, b)
@@ -123,6 +132,8 @@ def ais_log_partition(W, b, c, b_base, rng, *, n_runs=100, n_betas=14500,
             pre *= beta
             pre += (1 - beta) * b_base + beta * b
             v = vis.sample(vis.mean(pre, out=pre), rng, pre, scratch_v)
+        if done in checkpoints:
+            progress(done, total)
     log_w += _log_base_partition(b_base, W.shape[0], visible, hidden)
     return float(logsumexp(log_w) - np.log(n_runs)), log_w
 

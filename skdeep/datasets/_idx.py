@@ -2,6 +2,7 @@
 
 import gzip
 import io
+import math
 import pickle
 from pathlib import Path
 
@@ -18,6 +19,10 @@ IDX_DTYPES = {
 }
 
 _GZIP_MAGIC = b"\x1f\x8b"
+
+#: the images of MNIST and Fashion-MNIST: 28 x 28 pixels, ten classes 0-9
+IMAGE_SHAPE = (28, 28)
+N_CLASSES = 10
 
 
 class DatasetFileError(ValueError):
@@ -62,7 +67,7 @@ def read_idx(path):
     if len(data) < header:
         raise DatasetFileError(f"{path}: truncated IDX header.")
     shape = tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4))
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: no overflow
     if len(data) - header != expected:
         raise DatasetFileError(
             f"{path}: the header announces shape {shape} ({expected} bytes of data) "
@@ -70,6 +75,45 @@ def read_idx(path):
         )
     array = np.frombuffer(data, dtype, offset=header).reshape(shape)
     return array.astype(dtype.newbyteorder("="))
+
+
+def check_image_set(images, labels, images_source, labels_source=None):
+    """Raise :class:`DatasetFileError` unless ``images`` and ``labels`` are an
+    MNIST-format set: at least one image of 28 x 28 pixels (``(n, 28, 28)`` or
+    ``(n, 784)``) and one label per image, an integer class 0-9.
+
+    Pixel values are checked by the readers, which know their encoding.
+    """
+    labels_source = images_source if labels_source is None else labels_source
+    n_pixels = math.prod(IMAGE_SHAPE)
+    if images.ndim not in (2, 3) or images.shape[1:] not in (IMAGE_SHAPE, (n_pixels,)):
+        raise DatasetFileError(
+            f"{images_source}: images of shape {images.shape}; MNIST-format images have "
+            f"{IMAGE_SHAPE[0]}x{IMAGE_SHAPE[1]} = {n_pixels} pixels each."
+        )
+    if len(images) == 0:
+        raise DatasetFileError(f"{images_source}: the file holds no images.")
+    if labels.ndim != 1 or len(labels) != len(images):
+        raise DatasetFileError(
+            f"{images_source} and {labels_source} do not match: images of shape "
+            f"{images.shape}, labels of shape {labels.shape}."
+        )
+    if labels.dtype.kind == "f":
+        not_integers = labels[~(np.isfinite(labels) & (labels == np.round(labels)))]
+    else:
+        not_integers = labels[:0] if labels.dtype.kind in "iu" else labels
+    if not_integers.size:
+        raise DatasetFileError(
+            f"{labels_source}: labels must be integer classes 0-{N_CLASSES - 1}; "
+            f"{not_integers.size} {labels.dtype} label(s) are not, e.g. "
+            f"{not_integers[:1].tolist()[0]!r}."
+        )
+    outside = labels[(labels < 0) | (labels >= N_CLASSES)]
+    if outside.size:
+        raise DatasetFileError(
+            f"{labels_source}: labels must be the classes 0-{N_CLASSES - 1}; "
+            f"{outside.size} label(s) are not, e.g. {outside[:1].tolist()[0]!r}."
+        )
 
 
 def write_idx(path, array):
@@ -116,18 +160,31 @@ def read_mnist_pickle(path):
     """
     data = _read_bytes(path)
     try:
-        train, valid, test = _ArrayUnpickler(io.BytesIO(data), encoding="latin1").load()
-        parts = {"train": (train, valid), "test": (test,)}
-        splits = {}
-        for name, sets in parts.items():
-            images = np.concatenate([np.asarray(s[0], dtype=np.float32) for s in sets])
-            labels = np.concatenate([np.asarray(s[1]) for s in sets])
-            if images.ndim != 2 or labels.shape != images.shape[:1]:
-                raise ValueError(f"images {images.shape}, labels {labels.shape}")
-            # the pickle holds pixel / 256, exact in float32: scaling back gives integers
-            images *= 256
-            np.clip(images, 0, 255, out=images)
-            splits[name] = images.astype(np.uint8), labels.astype(np.uint8)
+        (X_train, y_train), (X_valid, y_valid), (X_test, y_test) = _ArrayUnpickler(
+            io.BytesIO(data), encoding="latin1").load()
+        parts = {name: (np.asarray(X), np.asarray(y)) for name, X, y in (
+            ("train", X_train, y_train), ("valid", X_valid, y_valid), ("test", X_test, y_test))}
     except Exception as exc:  # any decoding failure means a broken file
         raise DatasetFileError(f"{path}: corrupt or truncated MNIST pickle ({exc!r}).") from None
+    for name, (images, labels) in parts.items():
+        source = f"{path} ({name} set)"
+        check_image_set(images, labels, source)
+        if images.dtype.kind != "f":
+            raise DatasetFileError(
+                f"{source}: pixels must be floats in [0, 1] (pixel / 256); the file holds "
+                f"{images.dtype} values."
+            )
+        low, high = float(np.min(images)), float(np.max(images))
+        if not (0 <= low and high <= 1):  # NaN fails both
+            raise DatasetFileError(
+                f"{source}: pixels must be floats in [0, 1] (pixel / 256); the file holds "
+                f"values in [{low:.3g}, {high:.3g}]."
+            )
+    splits = {}
+    for name, names in {"train": ("train", "valid"), "test": ("test",)}.items():
+        # the pickle holds pixel / 256, exact in float32: scaling back gives integers
+        pixels = np.concatenate([parts[n][0].reshape(len(parts[n][0]), -1) for n in names])
+        pixels = np.clip(pixels.astype(np.float32) * 256, 0, 255)
+        labels = np.concatenate([parts[n][1] for n in names])
+        splits[name] = pixels.astype(np.uint8), labels.astype(np.uint8)
     return splits

