@@ -23,6 +23,12 @@ from ._pretraining import (
     pretrain_layers,
 )
 from ._rbm import SAMPLE_CONSTRAINTS, check_dense, rng_from
+from ._semi_supervised import (
+    UNLABELED,
+    LabeledScoreMixin,
+    check_some_labeled,
+    unlabeled_mask,
+)
 from ._training import warn_outside_unit_interval
 
 #: the RBM settings a DBN passes to its layers, each a value or one per layer
@@ -183,7 +189,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             warn_outside_unit_interval(X, self, "visible_unit='bernoulli'",
                                        "Set visible_unit='gaussian' for real-valued data")
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        values = {name: per_layer(getattr(self, name), len(sizes), name)
+        values = {name: per_layer(getattr(self, name), len(sizes), name, self)
                   for name in RBM_SETTINGS}
         settings = [
             {name: values[name][i] for name in RBM_SETTINGS} | {"verbose": max(self.verbose - 1, 0)}
@@ -285,7 +291,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 # fine-tuning (the shared machinery is skdeep._deep.BaseDeepNetwork).
 
 
-class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
+class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
     __doc__ = f"""Deep belief network classifier with a softmax output layer.
 
     Layer-wise pre-training, then back-propagation fine-tuning of the whole net.
@@ -316,7 +322,14 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
     -----
     Fine-tuning minimises the mean over a batch of ``n`` rows of
     ``-sum_k y_k log softmax(z)_k`` plus ``alpha / (2 n) * sum ||W||^2``, with
-    ``z`` the output layer's pre-activation. Hinton & Salakhutdinov (2006) report
+    ``z`` the output layer's pre-activation.
+
+    Semi-supervised learning: rows labeled ``-1`` (``"-1"`` or ``-1`` for
+    string labels), the convention of :mod:`sklearn.semi_supervised`, are
+    unlabeled. Pre-training uses every row, fine-tuning the labeled ones;
+    ``classes_`` never holds the marker, and ``score`` scores the labeled rows
+    only. Later ``partial_fit`` calls fine-tune on their labeled rows (the
+    network is pre-trained once, at the first call). Hinton & Salakhutdinov (2006) report
     1.2% test error on MNIST with a 784-500-500-2000-10 network pre-trained as
     a DBN and 1.6% without pre-training; see ``benchmarks/dbn_mnist.py``.
 
@@ -362,7 +375,7 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
         X : array-like of shape (n_samples, n_features)
             Training data.
         y : array-like of shape (n_samples,)
-            Class labels.
+            Class labels; ``-1`` marks an unlabeled row.
         classes : array-like of shape (n_classes,), default=None
             Every class of the whole training data; needed on the first call
             when ``y`` lacks some of them (defaults to the classes of ``y``).
@@ -376,7 +389,14 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
 
     def _validate_targets(self, X, y, first, classes=None):
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first)
+        unlabeled = unlabeled_mask(y)
+        if first:
+            check_some_labeled(unlabeled, self)
+        X_unlabeled = X[unlabeled] if unlabeled.any() else None
+        X, y = X[~unlabeled], y[~unlabeled]
         check_classification_targets(y)
+        if classes is not None and unlabeled_mask(np.asarray(classes)).any():
+            raise ValueError(f"classes must not contain the unlabeled marker {UNLABELED}.")
         if not first and classes is not None and not np.array_equal(
                 np.unique(classes), self.classes_):
             raise ValueError(
@@ -396,7 +416,7 @@ class DBNClassifier(ClassifierMixin, BaseDeepNetwork):
                 f"y contains labels {unseen.tolist()} not in classes_ "
                 f"{self.classes_.tolist()}; pass every class to the first partial_fit."
             )
-        return X, (y[:, None] == self.classes_).astype(X.dtype)
+        return X, (y[:, None] == self.classes_).astype(X.dtype), X_unlabeled
 
     def _labels(self, Y):
         return self.classes_[Y.argmax(axis=1)]
@@ -546,7 +566,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
                 f"y has {Y.shape[1]} output(s), but {type(self).__name__} was fitted "
                 f"with {self.target_mean_.shape[0]}."
             )
-        return X, ((Y - self.target_mean_) / self.target_scale_).astype(X.dtype)
+        return X, ((Y - self.target_mean_) / self.target_scale_).astype(X.dtype), None
 
     def _labels(self, Y):
         Y = Y * self.target_scale_ + self.target_mean_

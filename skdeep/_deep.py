@@ -101,10 +101,12 @@ class BaseDeepNetwork(BaseEstimator):
     """Pre-training (or transfer) then back-propagation fine-tuning.
 
     Subclasses set ``_loss`` and ``_out_activation`` and implement
-    ``_validate_targets(X, y, first, classes)`` returning ``(X, Y)`` with
-    ``Y`` the 2-D network targets, ``_labels(Y)`` (``y`` back from ``Y``) and
-    ``_validation_score(X, Y)``. The held-out rows of ``early_stopping`` take
-    no part in pre-training either.
+    ``_validate_targets(X, y, first, classes)`` returning ``(X, Y, X_unlabeled)``
+    with ``Y`` the 2-D network targets of the rows ``X`` and ``X_unlabeled``
+    the rows without a target (or None), ``_labels(Y)`` (``y`` back from
+    ``Y``) and ``_validation_score(X, Y)``. Pre-training uses every row,
+    fine-tuning the rows with targets; the held-out rows of
+    ``early_stopping`` take no part in pre-training either.
     """
 
     _loss = None
@@ -234,8 +236,9 @@ class BaseDeepNetwork(BaseEstimator):
             warn_outside_unit_interval(X, self, "visible_unit='bernoulli'",
                                        "Set visible_unit='gaussian' for real-valued data")
 
-    def _build(self, X, y, n_outputs):
-        """Initial layers: transferred, then pre-trained or random, then the head."""
+    def _build(self, X, y, n_outputs, X_unlabeled=None):
+        """Initial layers: transferred, then pre-trained or random (on the rows
+        of ``X`` and the unlabeled rows ``X_unlabeled``), then the head."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         if self.n_frozen_layers > len(sizes):
             raise ValueError(
@@ -258,7 +261,7 @@ class BaseDeepNetwork(BaseEstimator):
         new_sizes = sizes[len(layers):]
         self.pretrained_layers_ = []
         if new_sizes and self.pretraining is not None:
-            inputs = X
+            inputs = X if X_unlabeled is None else np.concatenate([X, X_unlabeled])
             for W, b, act in layers:
                 inputs = forward(inputs, [W], [b], [act]).output
             visible = self.visible_unit
@@ -320,18 +323,18 @@ class BaseDeepNetwork(BaseEstimator):
 
     def _fit(self, X, y, incremental, classes=None):
         first = not ((incremental or self.warm_start) and hasattr(self, "coefs_"))
-        X, Y = self._validate_targets(X, y, first, classes)
+        X, Y, X_unlabeled = self._validate_targets(X, y, first, classes)
         if first or not incremental:
             self._rng = rng_from(self.random_state)
         validation = None
         if self.early_stopping and not incremental:
             X, Y, validation = self._validation_split(X, Y)
-            y = self._labels(Y)
         if first:
-            self._build(X, y, Y.shape[1])
+            self._build(X, self._labels(Y), Y.shape[1], X_unlabeled)
         else:
             X = self._continue_with(X)
-        self._fine_tune(X, Y, validation, incremental)
+        if X.shape[0]:  # a later partial_fit may bring unlabeled rows only
+            self._fine_tune(X, Y, validation, incremental)
         return self
 
     def _validation_split(self, X, Y):

@@ -297,12 +297,12 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
     def _validate_targets(self, X, y, first, classes=None):
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=first)
         self._check_range(X)
-        return X, X
+        return X, X, None
 
     def _validation_score(self, X, y):
         return -float(np.mean(squared_errors(X, self._decode(self._encode(X)))))
 
-    def _build(self, X, y, n_outputs):
+    def _build(self, X, y, n_outputs, X_unlabeled=None):
         """Pre-train and unroll: encoder = the learners' up-pass, decoder = their
         transposed weights and visible biases (Hinton & Salakhutdinov 2006, Fig. 1)."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)

@@ -16,21 +16,34 @@ import numpy as np
 from sklearn.base import clone
 
 from ._autoencoder import Autoencoder
+from ._compat import validate_parameter_constraints
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, rng_from
 from ._training import InputRangeWarning
 
 PRETRAINING = ("rbm", "autoencoder", "denoising")
 
 
-def per_layer(value, n_layers, name):
-    """``value`` repeated for each layer, or a sequence of one value per layer."""
+def per_layer(value, n_layers, name, estimator=None):
+    """``value`` repeated for each layer, or a sequence of one value per layer.
+
+    With ``estimator``, each value of a sequence must meet the constraint of
+    the scalar parameter ``name`` in ``estimator._parameter_constraints`` (the
+    constraint less ``"array-like"``), with scikit-learn's error message.
+    """
     if isinstance(value, (list, tuple, np.ndarray)):
         if len(value) != n_layers:
             raise ValueError(
                 f"{name} has {len(value)} per-layer values but there are "
                 f"{n_layers} layers."
             )
-        return list(value)
+        values = [v.item() if isinstance(v, np.generic) else v for v in value]
+        if estimator is not None:
+            scalar = [c for c in estimator._parameter_constraints[name] if c != "array-like"]
+            for i, v in enumerate(values):
+                validate_parameter_constraints(
+                    {name: scalar}, {name: v},
+                    caller_name=f"{type(estimator).__name__} (layer {i + 1} of {name})")
+        return values
     return [value] * n_layers
 
 
