@@ -285,7 +285,7 @@ def vecdot(a, b, axis=-1):
         return np.sum(a * b, axis=axis)
     if axis is None:
         return xp.sum(a * b)
-    return xp.vecdot(a, b, axis=axis)
+    return xp.vecdot(a, b, axis=axis - a.ndim if axis >= 0 else axis)
 
 
 def squared_norm(x):

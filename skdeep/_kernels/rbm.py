@@ -136,18 +136,18 @@ def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
     xp = get_namespace(v0, W)
     vis, hid = UNITS[visible], UNITS[hidden]
     n = v0.shape[0]
-    V, H = ws.V[: 2 * n], ws.H[: 2 * n]
-    v_pos, v_neg = V[:n], V[n:]
-    ph_pos, ph_neg = H[:n], H[n:]
-    noise_h, noise_v = ws.noise_h[:n], ws.noise_v[:n]
+    V, H = ws.V[: 2 * n, :], ws.H[: 2 * n, :]
+    v_pos, v_neg = V[:n, :], V[n:, :]
+    ph_pos, ph_neg = H[:n, :], H[n:, :]
+    noise_h, noise_v = ws.noise_h[:n, :], ws.noise_v[:n, :]
     if not may_share_memory(v0, v_pos):
         v_pos[...] = v0
     if chain is None:
-        h = ws.h[:n]
+        h = ws.h[:n, :]
         hidden_mean(v_pos, W, c, hidden, out=ph_pos)
         hid.sample(ph_pos, rng, h, noise_h)
     else:
-        h = chain[:n]
+        h = chain[:n, :]
     for step in range(k):
         visible_mean(h, W, b, visible, out=v_neg)
         vis.sample(v_neg, rng, v_neg, noise_v)
