@@ -90,7 +90,9 @@ def standard_normal(rng, out):
 
 def bernoulli(rng, p, out, noise):
     """Fill ``out`` with 1 where a uniform draw is below ``p``, else 0;
-    ``noise`` is a scratch buffer of ``p``'s shape for the draws."""
+    ``noise`` is a scratch buffer of ``p``'s shape for the draws. (Not
+    ``torch.bernoulli``: a NaN probability, from a diverged model, must give a
+    sample that the divergence check then sees, not an error on the device.)"""
     xp = get_namespace(p, out)
     return xp.less(uniform(rng, noise), p, out=out)
 

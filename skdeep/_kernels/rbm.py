@@ -6,6 +6,8 @@ weights ``W`` of shape (n_hidden, n_visible), visible bias ``b``, hidden bias
 given by the unit type (see :mod:`skdeep._kernels.units`).
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from .backend import (
@@ -108,7 +110,14 @@ def pseudo_log_likelihood(v, W, b, c, visible="bernoulli", hidden="bernoulli"):
 
 class CDWorkspace:
     """Preallocated buffers for contrastive-divergence steps on batches of up to
-    ``n``, in the namespace and on the device of ``like`` (numpy when None)."""
+    ``n``, in the namespace and on the device of ``like`` (numpy when None).
+
+    The views a batch of ``m`` rows uses are made once per ``m`` (slicing a
+    PyTorch tensor costs microseconds) and kept in a slot, so that the
+    instance's ``__dict__`` holds the buffers alone.
+    """
+
+    __slots__ = ("__dict__", "_batches")
 
     def __init__(self, n, n_visible, n_hidden, dtype, like=None):
         noise = noise_dtype(get_namespace(like))
@@ -118,6 +127,28 @@ class CDWorkspace:
         self.noise_h = empty((n, n_hidden), noise, like)
         self.noise_v = empty((n, n_visible), noise, like)
         self.grad_W = empty((n_hidden, n_visible), dtype, like)
+        self._batches = {}
+
+    def batch(self, m):
+        """The views of a batch of ``m`` rows: ``V, H`` (2m rows), their
+        positive and negative halves, the noise buffers, the hidden states and
+        the row weights ``signs`` (-1/m on the positive rows, +1/m on the
+        negative ones)."""
+        views = self._batches.get(m)
+        if views is None:
+            V, H = self.V[: 2 * m, :], self.H[: 2 * m, :]
+            # weights -1/m on the positive rows, +1/m on the negative ones: the
+            # bias gradients are two matrix-vector products, and scaling the
+            # (2m, n_hidden) factor scales the (n_hidden, n_visible) weight gradient
+            signs = full(2 * m, 1.0 / m, H.dtype, like=H)
+            signs[:m] *= -1
+            views = self._batches[m] = _BatchViews(
+                V, H, V[:m, :], V[m:, :], H[:m, :], H[m:, :], self.noise_h[:m, :],
+                self.noise_v[:m, :], self.h[:m, :], signs)
+        return views
+
+
+_BatchViews = namedtuple("_BatchViews", "V H v_pos v_neg ph_pos ph_neg noise_h noise_v h signs")
 
 
 def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
@@ -136,14 +167,10 @@ def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
     xp = get_namespace(v0, W)
     vis, hid = UNITS[visible], UNITS[hidden]
     n = v0.shape[0]
-    V, H = ws.V[: 2 * n, :], ws.H[: 2 * n, :]
-    v_pos, v_neg = V[:n, :], V[n:, :]
-    ph_pos, ph_neg = H[:n, :], H[n:, :]
-    noise_h, noise_v = ws.noise_h[:n, :], ws.noise_v[:n, :]
+    V, H, v_pos, v_neg, ph_pos, ph_neg, noise_h, noise_v, h, signs = ws.batch(n)
     if not may_share_memory(v0, v_pos):
         v_pos[...] = v0
     if chain is None:
-        h = ws.h[:n, :]
         hidden_mean(v_pos, W, c, hidden, out=ph_pos)
         hid.sample(ph_pos, rng, h, noise_h)
     else:
@@ -161,11 +188,6 @@ def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
         hidden_mean(V, W, c, hidden, out=H)
         hid.sample(ph_neg, rng, h, noise_h)
 
-    # weights -1/n on the positive rows, +1/n on the negative ones: the bias
-    # gradients are two matrix-vector products, and scaling the (2n, n_hidden)
-    # factor scales the (n_hidden, n_visible) weight gradient
-    signs = full(2 * n, 1.0 / n, H.dtype, like=H)
-    signs[:n] *= -1
     grad_b = signs @ V
     grad_c = signs @ H
     H *= signs[:, None]

@@ -42,9 +42,12 @@ class BernoulliUnits:
 
         ``1 / (1 + exp(-pre))`` in four passes of numpy's vectorized ufuncs,
         about 2.5 times faster than ``scipy.special.expit`` in float32; where
-        ``exp(-pre)`` overflows, the result is the exact limit 0.
+        ``exp(-pre)`` overflows, the result is the exact limit 0. A library
+        with a fused logistic function (PyTorch) makes one pass instead.
         """
         xp = get_namespace(pre)
+        if hasattr(xp, "sigmoid"):
+            return xp.sigmoid(pre, out=out)
         out = xp.negative(pre, out=out)
         with errstate(xp, over="ignore", under="ignore"):
             xp.exp(out, out=out)
