@@ -12,14 +12,18 @@ that permutation, the CD-1 or PCD-1 gradient and a plain gradient step.
 * plain PyTorch: the textbook loop, ``torch.sigmoid`` and ``torch.rand`` with
   fresh tensors at every batch.
 
-The two are timed alternately, epoch after epoch (the device synchronized
-before and after each), after one untimed epoch each, and the medians are
-compared. Prints samples/s of each and the ratio of their times; the targets
-are skdeep within 1.5x of plain PyTorch at batch 100 and within 1.2x at 1000.
+With ``--numpy``, skdeep's same kernels on numpy arrays on the host (the CPU
+path, BLAS threads as ``--threads``) are a third contestant.
+
+They are timed alternately, epoch after epoch (the device synchronized before
+and after each), after one untimed epoch each, and the medians are compared.
+Prints samples/s of each and the ratio of skdeep's time to plain PyTorch's;
+the targets are skdeep within 1.5x of plain PyTorch at batch 100 and within
+1.2x at 1000.
 
 Usage: python benchmarks/bench_gpu.py [--device cuda] [--n-samples 60000]
        [--batch-sizes 100 1000] [--methods pcd cd] [--repeats 5] [--n-hidden 500]
-       [--threads N]
+       [--threads N] [--numpy]
 """
 
 import argparse
@@ -29,6 +33,7 @@ import time
 import numpy as np
 import torch
 from bench_rbm import binary_data
+from threadpoolctl import threadpool_limits
 
 from skdeep._kernels import draws
 from skdeep._kernels.optimizers import SGD
@@ -49,9 +54,12 @@ def skdeep_epoch(X, params, chain, ws, rng, optimizer, batch_size):
     """One epoch of skdeep's kernels: gather into the workspace, gradient, step."""
     W, b, c = params
     order = draws.permutation(rng, X.shape[0])
+    on_torch = isinstance(X, torch.Tensor)
     for start in range(0, X.shape[0], batch_size):
         rows = order[start : start + batch_size]
-        v0 = torch.index_select(X, 0, rows, out=ws.V[: rows.shape[0]])
+        out = ws.V[: rows.shape[0]]
+        v0 = (torch.index_select(X, 0, rows, out=out) if on_torch
+              else np.take(X, rows, axis=0, out=out))
         grads = cd_gradient(v0, W, b, c, rng, ws, chain=chain)
         optimizer.step(params, grads)
 
@@ -81,8 +89,9 @@ def synchronize(device):
         torch.cuda.synchronize(device)
 
 
-def compare(X, method, batch_size, n_hidden, repeats):
-    """Median seconds per epoch of skdeep's kernels and of the plain loop."""
+def compare(X, method, batch_size, n_hidden, repeats, host=False):
+    """Median seconds per epoch of skdeep's kernels, of the plain loop and,
+    with ``host``, of skdeep's kernels on numpy."""
     device = X.device
     n_visible = X.shape[1]
     sk_params = initial_params(n_visible, n_hidden, device)
@@ -99,6 +108,14 @@ def compare(X, method, batch_size, n_hidden, repeats):
         "skdeep": lambda: skdeep_epoch(X, sk_params, sk_chain, ws, rng, optimizer, batch_size),
         "plain PyTorch": lambda: plain_epoch(X, plain_params, plain_chain, gen, batch_size),
     }
+    if host:
+        X_np = X.cpu().numpy()
+        np_params = [p.cpu().numpy() for p in initial_params(n_visible, n_hidden, "cpu")]
+        np_chain = np.zeros((batch_size, n_hidden), dtype=np.float32) if pcd else None
+        np_ws = CDWorkspace(batch_size, n_visible, n_hidden, np.float32)
+        np_rng, np_optimizer = np.random.default_rng(0), SGD(np_params, LEARNING_RATE)
+        runs["skdeep on numpy"] = lambda: skdeep_epoch(
+            X_np, np_params, np_chain, np_ws, np_rng, np_optimizer, batch_size)
     times = {name: [] for name in runs}
     for rep in range(repeats + 1):
         order = list(runs) if rep % 2 == 0 else list(runs)[::-1]
@@ -120,10 +137,18 @@ def main():
     parser.add_argument("--methods", nargs="+", choices=["pcd", "cd"], default=["pcd", "cd"])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--n-hidden", type=int, default=500)
-    parser.add_argument("--threads", type=int, default=None, help="PyTorch CPU threads")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="PyTorch CPU threads and numpy's BLAS threads")
+    parser.add_argument("--numpy", action="store_true",
+                        help="time skdeep's kernels on numpy arrays on the host too")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    with threadpool_limits(limits=args.threads, user_api="blas"):
+        run(args)
+
+
+def run(args):
     device = torch.device(args.device)
     X_host, name = binary_data(args.n_samples)
     X = torch.asarray(X_host, device=device)
@@ -133,8 +158,8 @@ def main():
           f"repetitions; torch {torch.__version__}")
     for method in args.methods:
         for batch_size in args.batch_sizes:
-            seconds = compare(X, method, batch_size, args.n_hidden, args.repeats)
-            rates = "  ".join(f"{who} {X.shape[0] / t:10.0f} samples/s"
+            seconds = compare(X, method, batch_size, args.n_hidden, args.repeats, args.numpy)
+            rates = "  ".join(f"{who} {X.shape[0] / t:9.0f} samples/s"
                               for who, t in seconds.items())
             ratio = seconds["skdeep"] / seconds["plain PyTorch"]
             target = TARGETS.get(batch_size)
