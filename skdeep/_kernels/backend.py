@@ -6,14 +6,16 @@ are given, found here by :func:`get_namespace`: numpy itself for numpy arrays
 ``array_api_compat`` gives for the arrays (PyTorch tensors, CuPy arrays,
 array-api-strict arrays). Nothing here or in the kernels imports scikit-learn;
 ``array_api_compat`` is imported only when an array other than numpy's arrives
-(the ``torch`` and ``cupy`` extras install it).
+(the ``torch`` extra installs it).
 
 The kernels' ``xp`` is the standard namespace with one extension: its
 element-wise functions and ``matmul`` take ``out=``. numpy, CuPy and PyTorch
 (through ``array_api_compat``) take it natively, so the numpy code path is the
 same sequence of numpy calls, into the same preallocated buffers, whatever the
 library; for any other library the result is computed and then assigned into
-``out``.
+``out``. PyTorch's namespace also calls PyTorch's own functions for the
+element-wise calls of a training step and has its fused ``sigmoid``
+(:func:`_torch_namespace`).
 
 The few operations the standard lacks or that numpy does faster its own way
 (row-wise dot products, log-sum-exp, ``xlogy``, the logistic function, memory
@@ -42,7 +44,7 @@ def _array_api_compat():
     except ImportError as exc:  # pragma: no cover - the extras install it
         raise ImportError(
             "Arrays other than numpy's need the package array-api-compat: "
-            "pip install scikit-deep[torch] (or scikit-deep[cupy])."
+            "pip install scikit-deep[torch] (with CuPy: pip install array-api-compat)."
         ) from exc
     return array_api_compat
 
