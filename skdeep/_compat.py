@@ -1,7 +1,10 @@
 """The one place that imports private scikit-learn API.
 
 Everything else in skdeep imports these names from here, so a change in
-scikit-learn's private modules is mended in one file.
+scikit-learn's private modules is mended in one file. The array API helpers
+(``get_namespace``, ``get_namespace_and_device``, ``device``) are for the
+estimators' edge, where scikit-learn's ``array_api_dispatch`` setting decides;
+the kernels find their namespace themselves (:mod:`skdeep._kernels.backend`).
 """
 
 import functools
@@ -10,6 +13,13 @@ from inspect import signature
 from sklearn import config_context, get_config
 from sklearn.base import _fit_context
 from sklearn.utils import _safe_indexing
+from sklearn.utils._array_api import (
+    _convert_to_numpy,
+    device,
+    get_namespace,
+    get_namespace_and_device,
+    yield_namespace_device_dtype_combinations,
+)
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -30,11 +40,16 @@ __all__ = [
     "Options",
     "StrOptions",
     "_check_sample_weight",
+    "_convert_to_numpy",
     "_fit_context",
     "_safe_indexing",
+    "device",
+    "get_namespace",
+    "get_namespace_and_device",
     "validate_method_params",
     "validate_parameter_constraints",
     "validate_params",
+    "yield_namespace_device_dtype_combinations",
 ]
 
 

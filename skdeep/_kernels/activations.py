@@ -5,10 +5,11 @@ the function to the pre-activation ``Z`` in place and returns it;
 ``DERIVATIVES[name](A, delta)`` multiplies ``delta`` (a gradient with respect to
 the activation's output ``A``) in place by the derivative, expressed through the
 output ``A``, turning it into the gradient with respect to the pre-activation.
+No boolean-mask indexing (it would make an accelerator wait for the mask's
+count): masked updates are written with ``where``.
 """
 
-import numpy as np
-
+from .backend import astype, get_namespace, vecdot
 from .units import BernoulliUnits
 
 #: slope of the leaky rectifier for negative inputs (Maas et al. 2013)
@@ -27,25 +28,26 @@ def logistic(Z):
 
 def tanh(Z):
     """f(z) = tanh(z), in place."""
-    return np.tanh(Z, out=Z)
+    return get_namespace(Z).tanh(Z, out=Z)
 
 
 def relu(Z):
     """f(z) = max(z, 0), in place."""
-    return np.maximum(Z, 0, out=Z)
+    return get_namespace(Z).maximum(Z, 0, out=Z)
 
 
 def leaky_relu(Z):
     """f(z) = z for z > 0, ``LEAKY_SLOPE * z`` otherwise, in place."""
-    Z[Z < 0] *= LEAKY_SLOPE
+    Z[...] = get_namespace(Z).where(Z < 0, Z * LEAKY_SLOPE, Z)
     return Z
 
 
 def softmax(Z):
     """Row-wise f(z)_k = exp(z_k) / sum_j exp(z_j), in place (max-shifted)."""
-    Z -= Z.max(axis=1, keepdims=True)
-    np.exp(Z, out=Z)
-    Z /= Z.sum(axis=1, keepdims=True)
+    xp = get_namespace(Z)
+    Z -= xp.max(Z, axis=1, keepdims=True)
+    xp.exp(Z, out=Z)
+    Z /= xp.sum(Z, axis=1, keepdims=True)
     return Z
 
 
@@ -69,19 +71,19 @@ def tanh_derivative(A, delta):
 
 def relu_derivative(A, delta):
     """f'(z) = 1 for a > 0, else 0."""
-    np.multiply(delta, A > 0, out=delta)
+    delta *= astype(A > 0, delta.dtype)
     return delta
 
 
 def leaky_relu_derivative(A, delta):
     """f'(z) = 1 for a > 0, else ``LEAKY_SLOPE`` (a and z share their sign)."""
-    delta[A <= 0] *= LEAKY_SLOPE
+    delta[...] = get_namespace(A, delta).where(A <= 0, delta * LEAKY_SLOPE, delta)
     return delta
 
 
 def softmax_derivative(A, delta):
     """Jacobian-vector product of the softmax: a * (delta - sum_k delta_k a_k)."""
-    delta -= np.einsum("ij,ij->i", delta, A)[:, None]
+    delta -= vecdot(delta, A, axis=1)[:, None]
     delta *= A
     return delta
 

@@ -5,18 +5,18 @@ summed over the rows; ``gradient(Y, A)`` its derivative with respect to ``A``.
 Each loss has a canonical output activation (its matching link) with which the
 gradient with respect to the pre-activation is simply ``A - Y``;
 :func:`output_delta` uses that shortcut and otherwise chains the activation's
-derivative.
+derivative. Values are Python floats for numpy arrays and 0-d arrays on the
+device otherwise (see :func:`.backend.as_scalar`).
 """
 
-import numpy as np
-from scipy.special import xlogy
-
 from .activations import DERIVATIVES
+from .backend import as_scalar, get_namespace, vecdot, xlogy
 
 
 def _clip(A):
-    eps = np.finfo(A.dtype).eps
-    return np.clip(A, eps, 1 - eps)
+    xp = get_namespace(A)
+    eps = xp.finfo(A.dtype).eps
+    return xp.clip(A, eps, 1 - eps)
 
 
 class SquaredError:
@@ -27,7 +27,7 @@ class SquaredError:
     @staticmethod
     def value(Y, A):
         D = A - Y
-        return 0.5 * float(np.einsum("ij,ij->", D, D))
+        return 0.5 * as_scalar(vecdot(D, D, axis=None))
 
     @staticmethod
     def gradient(Y, A):
@@ -41,7 +41,7 @@ class LogLoss:
 
     @staticmethod
     def value(Y, A):
-        return -float(xlogy(Y, _clip(A)).sum())
+        return -as_scalar(get_namespace(A).sum(xlogy(Y, _clip(A))))
 
     @staticmethod
     def gradient(Y, A):
@@ -57,7 +57,7 @@ class BinaryLogLoss:
     @staticmethod
     def value(Y, A):
         A = _clip(A)
-        return -float((xlogy(Y, A) + xlogy(1 - Y, 1 - A)).sum())
+        return -as_scalar(get_namespace(A).sum(xlogy(Y, A) + xlogy(1 - Y, 1 - A)))
 
     @staticmethod
     def gradient(Y, A):

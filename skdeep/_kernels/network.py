@@ -19,9 +19,9 @@ output delta of the other.
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .activations import ACTIVATIONS, DERIVATIVES
+from .backend import astype, copy, full, get_namespace, scalars, squared_norm, vecdot, zeros
+from .draws import random
 from .losses import LOSSES, output_delta
 
 
@@ -30,38 +30,40 @@ class BatchNorm:
 
     Training uses the batch's mean and (biased) variance and updates the
     running estimates ``r = (1 - momentum) r + momentum * batch`` (with the
-    unbiased variance), which inference uses.
+    unbiased variance), which inference uses. The arrays are in the namespace
+    and on the device of ``like`` (numpy when None).
     """
 
-    def __init__(self, n, dtype, momentum=0.1, eps=1e-5):
-        self.gamma = np.ones(n, dtype=dtype)
-        self.beta = np.zeros(n, dtype=dtype)
-        self.running_mean = np.zeros(n, dtype=dtype)
-        self.running_var = np.ones(n, dtype=dtype)
+    def __init__(self, n, dtype, momentum=0.1, eps=1e-5, like=None):
+        self.gamma = full(n, 1.0, dtype, like)
+        self.beta = zeros(n, dtype, like)
+        self.running_mean = zeros(n, dtype, like)
+        self.running_var = full(n, 1.0, dtype, like)
         self.momentum = momentum
         self.eps = eps
 
     def forward(self, Z, training):
         """Normalise ``Z`` in place; returns ``(Z, cache)`` for :meth:`backward`."""
+        xp = get_namespace(Z)
         if not training:
-            inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
+            inv_std = 1.0 / xp.sqrt(self.running_var + self.eps)
             Z -= self.running_mean
             Z *= inv_std
             Z *= self.gamma
             Z += self.beta
             return Z, (None, inv_std)
         n = Z.shape[0]
-        mean = Z.mean(axis=0)
-        var = Z.var(axis=0)
+        mean = xp.mean(Z, axis=0)
+        var = xp.var(Z, axis=0)
         m = self.momentum
         self.running_mean *= 1 - m
         self.running_mean += m * mean
         self.running_var *= 1 - m
         self.running_var += m * var * (n / max(n - 1, 1))
-        inv_std = 1.0 / np.sqrt(var + self.eps)
+        inv_std = 1.0 / xp.sqrt(var + self.eps)
         Z -= mean
         Z *= inv_std
-        x_hat = Z.copy()
+        x_hat = copy(Z)
         Z *= self.gamma
         Z += self.beta
         return Z, (x_hat, inv_std)
@@ -75,8 +77,8 @@ class BatchNorm:
         if x_hat is None:
             return delta * (self.gamma * inv_std), None, None
         n = delta.shape[0]
-        grad_beta = delta.sum(axis=0)
-        grad_gamma = np.einsum("ij,ij->j", delta, x_hat)
+        grad_beta = get_namespace(delta).sum(delta, axis=0)
+        grad_gamma = vecdot(delta, x_hat, axis=0)
         # d z = gamma inv_std / n (n d y - sum d y - x_hat sum(d y x_hat))
         delta_in = delta * n
         delta_in -= grad_beta
@@ -107,7 +109,7 @@ class Gradients:
     intercepts: list
     gammas: list
     betas: list
-    input_delta: np.ndarray = None
+    input_delta: object = None
 
     def as_list(self):
         """The gradients in the order of :func:`trainable_parameters` (batch-norm
@@ -153,7 +155,7 @@ def forward(X, coefs, intercepts, activations, *, dropout=None, batch_norms=None
         False for frozen layers (their batch norm runs in inference mode).
     training : bool
         Training mode: dropout on, batch statistics used and recorded.
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator or a generator of :mod:`.draws`
         Draws the dropout masks.
 
     Returns
@@ -170,9 +172,8 @@ def forward(X, coefs, intercepts, activations, *, dropout=None, batch_norms=None
     for i in range(n_layers):
         mask = None
         if training and dropout[i] > 0:
-            keep = 1.0 - dropout[i]
-            mask = rng.random(A.shape, dtype=A.dtype) < keep
-            mask = mask.astype(A.dtype)
+            keep = scalars(get_namespace(A), 1.0 - dropout[i])
+            mask = astype(random(rng, A.shape, A.dtype, like=A) < keep, A.dtype)
             mask /= keep
             A = A * mask
         fwd.inputs.append(A)
@@ -226,7 +227,7 @@ def backward(fwd, delta, coefs, activations, *, batch_norms=None, trainable=None
             if alpha:
                 g += alpha * coefs[i]
             grads.coefs[i] = g
-            grads.intercepts[i] = delta.sum(axis=0)
+            grads.intercepts[i] = get_namespace(delta).sum(delta, axis=0)
         if i > lowest or input_delta:
             delta = delta @ coefs[i].T
             if fwd.masks[i] is not None:
@@ -260,5 +261,5 @@ def loss_and_gradients(X, Y, coefs, intercepts, activations, loss, *, alpha=0.0,
     if not objective:
         return None, summed, grads
     trainable = _per_layer(trainable, len(coefs), True)
-    penalty = sum(float(np.vdot(W, W)) for W, t in zip(coefs, trainable) if t) if alpha else 0.0
+    penalty = sum(squared_norm(W) for W, t in zip(coefs, trainable) if t) if alpha else 0.0
     return summed / n + 0.5 * alpha * penalty, summed, grads

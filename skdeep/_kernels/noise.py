@@ -1,11 +1,15 @@
 """Input corruption of denoising autoencoders (Vincent et al. 2008):
-``NOISES[name](X, level, rng)`` returns a corrupted copy of ``X``, dtype kept."""
+``NOISES[name](X, level, rng)`` returns a corrupted copy of ``X``, dtype,
+namespace and device kept."""
+
+from .backend import astype, get_namespace, scalars
+from .draws import normal, random
 
 
 def gaussian(X, level, rng):
     """Additive isotropic Gaussian noise: x + level * N(0, I)."""
-    noisy = rng.standard_normal(X.shape, dtype=X.dtype)
-    noisy *= level
+    noisy = normal(rng, X.shape, X.dtype, like=X)
+    noisy *= scalars(get_namespace(X), level)
     noisy += X
     return noisy
 
@@ -13,7 +17,8 @@ def gaussian(X, level, rng):
 def masking(X, level, rng):
     """Masking noise: each input set to 0 with probability ``level`` (no rescaling,
     unlike inverted dropout)."""
-    return X * (rng.random(X.shape, dtype=X.dtype) >= level)
+    level = scalars(get_namespace(X), level)
+    return X * astype(random(rng, X.shape, X.dtype, like=X) >= level, X.dtype)
 
 
 NOISES = {"gaussian": gaussian, "masking": masking}

@@ -8,15 +8,22 @@ scratch buffer per parameter, and large parameters are updated in row blocks
 on ``n_threads`` threads (default: as many as BLAS uses; see
 :func:`skdeep._kernels.parallel.map_rows`).
 
+The step rules work on the parameters' namespace and device (see
+:mod:`.backend`): state and scratch buffers are made beside the parameters, and
+the hyperparameters are host scalars.
+
 Conjugate gradient is not a step rule: :func:`conjugate_gradient` minimises a
 whole-batch objective over the flattened parameters with
 ``scipy.optimize.minimize(method="CG")``, as Hinton & Salakhutdinov (2006)
-fine-tuned on minibatches of 1000.
+fine-tuned on minibatches of 1000. scipy runs it on the host: with another
+library's arrays, the parameters and gradients cross to the host at every
+evaluation of the objective.
 """
 
 import numpy as np
 from scipy.optimize import minimize
 
+from .backend import asarray, get_namespace, scalars, to_numpy
 from .parallel import blas_threads, map_rows
 
 
@@ -35,8 +42,9 @@ class SGD:
         self.learning_rate = learning_rate
         self.n_threads = n_threads
         self.t = 0
-        self.state = {name: [np.zeros_like(p) for p in params] for name in self._state}
-        self._scratch = [np.empty_like(p) for p in params]
+        self.state = {name: [get_namespace(p).zeros_like(p) for p in params]
+                      for name in self._state}
+        self._scratch = [get_namespace(p).empty_like(p) for p in params]
 
     def step(self, params, grads):
         self.t += 1
@@ -50,7 +58,8 @@ class SGD:
         pass
 
     def _update(self, p, g, s):
-        np.multiply(g, self.learning_rate, out=s)
+        xp = get_namespace(p)
+        xp.multiply(g, scalars(xp, self.learning_rate), out=s)
         p -= s
 
 
@@ -69,13 +78,14 @@ class Momentum(SGD):
         self.nesterov = nesterov
 
     def _update(self, p, g, v, s):
-        m = self.momentum
-        np.multiply(g, self.learning_rate, out=s)
+        xp = get_namespace(p)
+        lr, m = scalars(xp, self.learning_rate, self.momentum)
+        xp.multiply(g, lr, out=s)
         v *= m
         v -= s
         if self.nesterov:
             p -= s
-            np.multiply(v, m, out=s)
+            xp.multiply(v, m, out=s)
         p += s if self.nesterov else v
 
 
@@ -88,9 +98,11 @@ class Nesterov(Momentum):
 
 def _rms_scaled_step(p, numerator, mean_sq, scratch, scale, eps):
     """p -= scale * numerator / (sqrt(mean_sq) + eps), through ``scratch``."""
-    np.sqrt(mean_sq, out=scratch)
+    xp = get_namespace(p)
+    scale, eps = scalars(xp, scale, eps)
+    xp.sqrt(mean_sq, out=scratch)
     scratch += eps
-    np.divide(numerator, scratch, out=scratch)
+    xp.divide(numerator, scratch, out=scratch)
     scratch *= scale
     p -= scratch
 
@@ -112,7 +124,7 @@ class Adagrad(_Adaptive):
         super().__init__(params, learning_rate, eps, n_threads)
 
     def _update(self, p, g, G, s):
-        np.multiply(g, g, out=s)
+        get_namespace(p).multiply(g, g, out=s)
         G += s
         _rms_scaled_step(p, g, G, s, self.learning_rate, self.eps)
 
@@ -128,9 +140,11 @@ class RMSProp(_Adaptive):
         self.rho = rho
 
     def _update(self, p, g, E, s):
-        np.multiply(g, g, out=s)
-        s *= 1 - self.rho
-        E *= self.rho
+        xp = get_namespace(p)
+        rho = scalars(xp, self.rho)
+        xp.multiply(g, g, out=s)
+        s *= 1 - rho
+        E *= rho
         E += s
         _rms_scaled_step(p, g, E, s, self.learning_rate, self.eps)
 
@@ -147,18 +161,19 @@ class Adadelta(_Adaptive):
         self.rho = rho
 
     def _update(self, p, g, Eg, Ex, s):
-        rho, eps = self.rho, self.eps
-        np.multiply(g, g, out=s)
+        xp = get_namespace(p)
+        rho, eps, lr = scalars(xp, self.rho, self.eps, self.learning_rate)
+        xp.multiply(g, g, out=s)
         s *= 1 - rho
         Eg *= rho
         Eg += s
-        np.add(Ex, eps, out=s)
+        xp.add(Ex, eps, out=s)
         s /= Eg + eps
-        np.sqrt(s, out=s)
+        xp.sqrt(s, out=s)
         s *= g  # s = -dx
         Ex *= rho
         Ex += (1 - rho) * (s * s)
-        s *= self.learning_rate
+        s *= lr
         p -= s
 
 
@@ -191,10 +206,12 @@ class Adam(_Adaptive):
 
     def _update_moments(self, g, m, v, s):
         """Update the (unnormalised) moment estimates in place."""
-        m *= self.beta_1
+        xp = get_namespace(g)
+        beta_1, beta_2 = scalars(xp, self.beta_1, self.beta_2)
+        m *= beta_1
         m += g
-        np.multiply(g, g, out=s)
-        v *= self.beta_2
+        xp.multiply(g, g, out=s)
+        v *= beta_2
         v += s
 
     def _update(self, p, g, m, v, s):
@@ -224,7 +241,8 @@ class RAdam(Adam):
             super()._update(p, g, m, v, s)
             return
         self._update_moments(g, m, v, s)
-        np.multiply(m, self._scale, out=s)
+        xp = get_namespace(p)
+        xp.multiply(m, scalars(xp, self._scale), out=s)
         p -= s
 
 
@@ -275,16 +293,19 @@ def make_optimizer(name, params, learning_rate, momentum=0.9, n_threads=None):
 
 
 def flatten(arrays):
-    """One float64 vector holding ``arrays`` end to end."""
-    return np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])
+    """One float64 numpy vector holding ``arrays`` (of any library) end to end."""
+    return np.concatenate([np.asarray(to_numpy(a), dtype=np.float64).ravel() for a in arrays])
 
 
 def unflatten_into(x, arrays):
-    """Copy the vector ``x`` back into ``arrays`` (in place, their dtypes kept)."""
+    """Copy the numpy vector ``x`` back into ``arrays`` (in place, their dtypes,
+    namespace and device kept)."""
     start = 0
     for a in arrays:
-        a[...] = x[start : start + a.size].reshape(a.shape)
-        start += a.size
+        size = int(np.prod(a.shape))
+        part = x[start : start + size].reshape(a.shape)
+        a[...] = part if isinstance(a, np.ndarray) else asarray(part, a.dtype, like=a)
+        start += size
 
 
 def conjugate_gradient(objective, params, max_iter=3):

@@ -3,12 +3,16 @@
 numpy's ufunc loops release the GIL, so the element-wise passes that follow a
 matrix product (activations, optimizer steps) can use the cores the product
 used instead of one. Each block is computed exactly as the whole array would
-be, so results do not depend on the number of threads.
+be, so results do not depend on the number of threads. Arrays of other
+libraries (PyTorch, CuPy) are passed whole: their libraries thread or
+offload the pass themselves.
 """
 
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+
+import numpy as np
 
 from threadpoolctl import ThreadpoolController
 
@@ -69,6 +73,9 @@ def map_rows(func, arrays, n_threads=None):
     """``func(*blocks)`` over matching row blocks of ``arrays`` (same leading
     dimension), on up to ``n_threads`` threads (default :func:`blas_threads`);
     ``func`` works in place."""
+    if not isinstance(arrays[0], np.ndarray):
+        func(*arrays)
+        return
     if n_threads is None:
         n_threads = blas_threads()
     n_rows = arrays[0].shape[0] if arrays[0].ndim else 0

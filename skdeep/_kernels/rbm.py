@@ -6,8 +6,20 @@ weights ``W`` of shape (n_hidden, n_visible), visible bias ``b``, hidden bias
 given by the unit type (see :mod:`skdeep._kernels.units`).
 """
 
+from collections import namedtuple
+
 import numpy as np
 
+from .backend import (
+    as_scalar,
+    empty,
+    full,
+    get_namespace,
+    may_share_memory,
+    noise_dtype,
+    vecdot,
+    zeros,
+)
 from .parallel import map_rows
 from .units import UNITS
 
@@ -30,26 +42,29 @@ def hidden_mean(v, W, c, hidden="bernoulli", out=None):
 
     ``v`` may be a scipy sparse matrix when ``out`` is None.
     """
-    pre = v @ W.T if out is None else np.dot(v, W.T, out=out)
+    pre = v @ W.T if out is None else get_namespace(v, W).matmul(v, W.T, out=out)
     return _activate(pre, c, hidden)
 
 
 def visible_mean(h, W, b, visible="bernoulli", out=None):
     """E[v | h]: sigmoid(h W + b) for binary units, h W + b for Gaussian."""
-    pre = h @ W if out is None else np.dot(h, W, out=out)
+    pre = h @ W if out is None else get_namespace(h, W).matmul(h, W, out=out)
     return _activate(pre, b, visible)
 
 
 #: dtype of the uniform and normal draws, whatever the model's dtype: float32
 #: draws are faster, and a float32 and a float64 model fitted with the same seed
-#: see the same random numbers
+#: see the same random numbers (other libraries: their float32, see
+#: :func:`.backend.noise_dtype`)
 NOISE_DTYPE = np.float32
 
 
 def sample_units(mean, rng, unit="bernoulli"):
     """One sample of units whose conditional mean is ``mean``."""
-    out = np.empty_like(mean)
-    return UNITS[unit].sample(mean, rng, out, np.empty(mean.shape, dtype=NOISE_DTYPE))
+    xp = get_namespace(mean)
+    out = xp.empty_like(mean)
+    noise = empty(mean.shape, noise_dtype(xp), like=mean)
+    return UNITS[unit].sample(mean, rng, out, noise)
 
 
 def free_energy(v, W, b, c, visible="bernoulli", hidden="bernoulli"):
@@ -79,29 +94,61 @@ def pseudo_log_likelihood(v, W, b, c, visible="bernoulli", hidden="bernoulli"):
     Every bit is flipped in turn (Besag 1975), so the value is exact, not the
     one-random-bit estimate scaled by n_features.
     """
+    xp = get_namespace(v, W)
     x = v @ W.T
     x += c
     f0 = UNITS[visible].energy(v, b) - UNITS[hidden].log_marginal(x, c)
-    total = np.zeros(v.shape[0], dtype=np.result_type(v, W))
+    total = zeros(v.shape[0], xp.result_type(v, W), like=W)
     for i in range(v.shape[1]):
         sign = 1.0 - 2.0 * v[:, i]  # +1 when the bit turns on, -1 when off
-        xi = x + np.outer(sign, W[:, i])
+        xi = x + sign[:, None] * W[:, i][None, :]
         fi = -sign * b[i] - v @ b - UNITS[hidden].log_marginal(xi, c)
         # log p(v_i | v_-i) = -F(v) - log(exp(-F(v)) + exp(-F(v flipped)))
-        total -= np.logaddexp(0, f0 - fi)
+        total -= xp.logaddexp(0, f0 - fi)
     return total
 
 
 class CDWorkspace:
-    """Preallocated buffers for contrastive-divergence steps on batches of up to ``n``."""
+    """Preallocated buffers for contrastive-divergence steps on batches of up to
+    ``n``, in the namespace and on the device of ``like`` (numpy when None).
 
-    def __init__(self, n, n_visible, n_hidden, dtype):
-        self.V = np.empty((2 * n, n_visible), dtype=dtype)  # [v0; vk]
-        self.H = np.empty((2 * n, n_hidden), dtype=dtype)  # [E(h|v0); E(h|vk)]
-        self.h = np.empty((n, n_hidden), dtype=dtype)
-        self.noise_h = np.empty((n, n_hidden), dtype=NOISE_DTYPE)
-        self.noise_v = np.empty((n, n_visible), dtype=NOISE_DTYPE)
-        self.grad_W = np.empty((n_hidden, n_visible), dtype=dtype)
+    The views a batch of ``m`` rows uses are made once per ``m`` (slicing a
+    PyTorch tensor costs microseconds) and kept in a slot, so that the
+    instance's ``__dict__`` holds the buffers alone.
+    """
+
+    __slots__ = ("__dict__", "_batches")
+
+    def __init__(self, n, n_visible, n_hidden, dtype, like=None):
+        noise = noise_dtype(get_namespace(like))
+        self.V = empty((2 * n, n_visible), dtype, like)  # [v0; vk]
+        self.H = empty((2 * n, n_hidden), dtype, like)  # [E(h|v0); E(h|vk)]
+        self.h = empty((n, n_hidden), dtype, like)
+        self.noise_h = empty((n, n_hidden), noise, like)
+        self.noise_v = empty((n, n_visible), noise, like)
+        self.grad_W = empty((n_hidden, n_visible), dtype, like)
+        self._batches = {}
+
+    def batch(self, m):
+        """The views of a batch of ``m`` rows: ``V, H`` (2m rows), their
+        positive and negative halves, the noise buffers, the hidden states and
+        the row weights ``signs`` (-1/m on the positive rows, +1/m on the
+        negative ones)."""
+        views = self._batches.get(m)
+        if views is None:
+            V, H = self.V[: 2 * m, :], self.H[: 2 * m, :]
+            # weights -1/m on the positive rows, +1/m on the negative ones: the
+            # bias gradients are two matrix-vector products, and scaling the
+            # (2m, n_hidden) factor scales the (n_hidden, n_visible) weight gradient
+            signs = full(2 * m, 1.0 / m, H.dtype, like=H)
+            signs[:m] *= -1
+            views = self._batches[m] = _BatchViews(
+                V, H, V[:m, :], V[m:, :], H[:m, :], H[m:, :], self.noise_h[:m, :],
+                self.noise_v[:m, :], self.h[:m, :], signs)
+        return views
+
+
+_BatchViews = namedtuple("_BatchViews", "V H v_pos v_neg ph_pos ph_neg noise_h noise_v h signs")
 
 
 def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
@@ -117,20 +164,17 @@ def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
     The weight gradient is one stacked product,
     ``[-E(h|v0); E(h|vk)]^T [v0; vk] / n`` (Hinton 2002, eq. 5).
     """
+    xp = get_namespace(v0, W)
     vis, hid = UNITS[visible], UNITS[hidden]
     n = v0.shape[0]
-    V, H = ws.V[: 2 * n], ws.H[: 2 * n]
-    v_pos, v_neg = V[:n], V[n:]
-    ph_pos, ph_neg = H[:n], H[n:]
-    noise_h, noise_v = ws.noise_h[:n], ws.noise_v[:n]
-    if not np.may_share_memory(v0, v_pos):
+    V, H, v_pos, v_neg, ph_pos, ph_neg, noise_h, noise_v, h, signs = ws.batch(n)
+    if not may_share_memory(v0, v_pos):
         v_pos[...] = v0
     if chain is None:
-        h = ws.h[:n]
         hidden_mean(v_pos, W, c, hidden, out=ph_pos)
         hid.sample(ph_pos, rng, h, noise_h)
     else:
-        h = chain[:n]
+        h = chain[:n, :]
     for step in range(k):
         visible_mean(h, W, b, visible, out=v_neg)
         vis.sample(v_neg, rng, v_neg, noise_v)
@@ -144,20 +188,16 @@ def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
         hidden_mean(V, W, c, hidden, out=H)
         hid.sample(ph_neg, rng, h, noise_h)
 
-    # weights -1/n on the positive rows, +1/n on the negative ones: the bias
-    # gradients are two matrix-vector products, and scaling the (2n, n_hidden)
-    # factor scales the (n_hidden, n_visible) weight gradient
-    signs = np.full(2 * n, 1.0 / n, dtype=H.dtype)
-    signs[:n] *= -1
     grad_b = signs @ V
     grad_c = signs @ H
     H *= signs[:, None]
-    grad_W = np.dot(H.T, V, out=ws.grad_W)
+    grad_W = xp.matmul(H.T, V, out=ws.grad_W)
     return grad_W, grad_b, grad_c
 
 
 def reconstruction_error(v, W, b, c, visible="bernoulli", hidden="bernoulli"):
-    """Mean over rows of ||v - E[v | E[h | v]]||^2 (a deterministic mean-field pass)."""
+    """Mean over rows of ||v - E[v | E[h | v]]||^2 (a deterministic mean-field
+    pass): a float for numpy, a 0-d array on the device otherwise."""
     r = visible_mean(hidden_mean(v, W, c, hidden), W, b, visible)
     r -= v
-    return float(np.einsum("ij,ij->", r, r)) / v.shape[0]
+    return as_scalar(vecdot(r, r, axis=None)) / v.shape[0]

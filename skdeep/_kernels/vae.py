@@ -13,49 +13,54 @@ The networks are ``(coefs, intercepts, activations)`` triples of
 import math
 
 import numpy as np
-from scipy.special import expit, logsumexp
 
+from .backend import astype, concat, empty, expit, get_namespace, logsumexp, reshape
+from .draws import normal, random
 from .network import backward, forward
 from .units import softplus
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
 
-def draw_noise(rng, shape, dtype):
-    """Standard normal noise eps for the reparameterization, drawn in float64 so
-    that a seed gives the same noise whatever the dtype."""
-    return rng.standard_normal(shape).astype(dtype, copy=False)
+def draw_noise(rng, shape, dtype, like=None):
+    """Standard normal noise eps for the reparameterization, drawn in float64
+    (the widest float of the device) so that a seed gives the same noise
+    whatever the dtype; in ``like``'s namespace and device when given, else the
+    generator's."""
+    return astype(normal(rng, shape, like=like), dtype, copy=False)
 
 
 def reparameterize(mu, log_var, eps):
     """z = mu + exp(log_var / 2) * eps (Kingma & Welling 2014, eq. 10)."""
-    return mu + np.exp(0.5 * log_var) * eps
+    return mu + get_namespace(log_var).exp(0.5 * log_var) * eps
 
 
 def reparameterize_backward(grad_z, log_var, eps):
     """Pull d/dz back through :func:`reparameterize`: (d/dmu, d/dlog_var)."""
-    return grad_z, grad_z * eps * (0.5 * np.exp(0.5 * log_var))
+    return grad_z, grad_z * eps * (0.5 * get_namespace(log_var).exp(0.5 * log_var))
 
 
 def gaussian_kl(mu, log_var):
     """KL(N(mu, diag exp(log_var)) || N(0, I)) per row, in closed form
     (Kingma & Welling 2014, appendix B): 1/2 sum(mu^2 + exp(log_var) - 1 - log_var)."""
-    return 0.5 * np.sum(mu * mu + np.expm1(log_var) - log_var, axis=1)
+    xp = get_namespace(mu, log_var)
+    return 0.5 * xp.sum(mu * mu + xp.expm1(log_var) - log_var, axis=1)
 
 
 def gaussian_kl_gradient(mu, log_var):
     """(dKL/dmu, dKL/dlog_var) of :func:`gaussian_kl`."""
-    return mu, 0.5 * np.expm1(log_var)
+    return mu, 0.5 * get_namespace(log_var).expm1(log_var)
 
 
 def log_normal(z, mu=None, log_var=None):
     """log N(z; mu, diag exp(log_var)) summed over the last axis; the standard
     normal when ``mu`` and ``log_var`` are None. Broadcasts over leading axes."""
+    xp = get_namespace(z)
     d = z.shape[-1]
     if mu is None:
-        return -0.5 * (np.sum(z * z, axis=-1) + d * LOG_2PI)
+        return -0.5 * (xp.sum(z * z, axis=-1) + d * LOG_2PI)
     diff = z - mu
-    return -0.5 * (np.sum(diff * diff * np.exp(-log_var) + log_var, axis=-1) + d * LOG_2PI)
+    return -0.5 * (xp.sum(diff * diff * xp.exp(-log_var) + log_var, axis=-1) + d * LOG_2PI)
 
 
 class BernoulliLikelihood:
@@ -68,7 +73,7 @@ class BernoulliLikelihood:
         """sum_i x_i out_i - log(1 + exp(out_i)), the negative cross-entropy."""
         ll = x * out
         ll -= softplus(out)
-        return np.sum(ll, axis=-1)
+        return get_namespace(ll).sum(ll, axis=-1)
 
     @staticmethod
     def gradient(x, out):
@@ -81,7 +86,7 @@ class BernoulliLikelihood:
 
     @staticmethod
     def sample(out, rng):
-        return (rng.random(out.shape, dtype=out.dtype) < expit(out)).astype(out.dtype)
+        return astype(random(rng, out.shape, out.dtype, like=out) < expit(out), out.dtype)
 
 
 class GaussianLikelihood:
@@ -93,7 +98,7 @@ class GaussianLikelihood:
     def log_prob(x, out):
         """-||x - out||^2 / 2 - d log(2 pi) / 2."""
         diff = x - out
-        return -0.5 * (np.sum(diff * diff, axis=-1) + x.shape[-1] * LOG_2PI)
+        return -0.5 * (get_namespace(diff).sum(diff * diff, axis=-1) + x.shape[-1] * LOG_2PI)
 
     @staticmethod
     def gradient(x, out):
@@ -105,7 +110,7 @@ class GaussianLikelihood:
 
     @staticmethod
     def sample(out, rng):
-        return out + rng.standard_normal(out.shape, dtype=out.dtype)
+        return out + normal(rng, out.shape, out.dtype, like=out)
 
 
 LIKELIHOODS = {"bernoulli": BernoulliLikelihood, "gaussian": GaussianLikelihood}
@@ -162,7 +167,7 @@ def elbo_gradients(X, eps, encoder, decoder, likelihood="bernoulli"):
     dec_grads = backward(dec, delta, decoder[0], decoder[2], input_delta=True)
     g_mu, g_log_var = reparameterize_backward(dec_grads.input_delta, log_var, eps)
     kl_mu, kl_log_var = gaussian_kl_gradient(mu, log_var)
-    delta = np.concatenate([g_mu + kl_mu / n, g_log_var + kl_log_var / n], axis=1)
+    delta = concat([g_mu + kl_mu / n, g_log_var + kl_log_var / n], axis=1)
     enc_grads = backward(enc, delta, encoder[0], encoder[2])
     return value, enc_grads, dec_grads
 
@@ -174,11 +179,11 @@ def importance_weighted_log_likelihood(X, eps, encoder, decoder, likelihood="ber
     (k, n_samples, n_components); decodes at most ``max_elements`` outputs at once."""
     mu, log_var = encode(X, encoder)
     n_draws, n, d = eps.shape
-    log_w = np.empty((n_draws, n), dtype=mu.dtype)
+    log_w = empty((n_draws, n), mu.dtype, like=mu)
     per_chunk = max(1, max_elements // max(1, n * X.shape[1]))
     for start in range(0, n_draws, per_chunk):
-        z = reparameterize(mu, log_var, eps[start : start + per_chunk])
+        z = reparameterize(mu, log_var, eps[start : start + per_chunk, ...])
         k = z.shape[0]
-        out = decode(z.reshape(k * n, d), decoder).reshape(k, n, -1)
-        log_w[start : start + k] = log_importance_weights(X, out, z, mu, log_var, likelihood)
+        out = reshape(decode(reshape(z, (k * n, d)), decoder), (k, n, -1))
+        log_w[start : start + k, :] = log_importance_weights(X, out, z, mu, log_var, likelihood)
     return importance_weighted_bound(log_w)
