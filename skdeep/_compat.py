@@ -2,9 +2,10 @@
 
 Everything else in skdeep imports these names from here, so a change in
 scikit-learn's private modules is mended in one file. The array API helpers
-(``get_namespace``, ``get_namespace_and_device``, ``device``) are for the
-estimators' edge, where scikit-learn's ``array_api_dispatch`` setting decides;
-the kernels find their namespace themselves (:mod:`skdeep._kernels.backend`).
+(``get_namespace``, ``get_namespace_and_device``, ``device``, ``move_to``,
+``check_same_namespace``) are for the estimators' edge
+(:mod:`skdeep._array_api`), where scikit-learn's ``array_api_dispatch``
+setting decides; the kernels find their namespace themselves (:mod:`skdeep._kernels.backend`).
 """
 
 import functools
@@ -15,6 +16,7 @@ from sklearn.base import _fit_context
 from sklearn.utils import _safe_indexing
 from sklearn.utils._array_api import (
     _convert_to_numpy,
+    _is_numpy_namespace,
     device,
     get_namespace,
     get_namespace_and_device,
@@ -32,6 +34,44 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import _check_sample_weight
 
+try:  # scikit-learn >= 1.8
+    from sklearn.utils._array_api import move_to
+except ImportError:  # pragma: no cover - older scikit-learn
+    def move_to(*arrays, xp, device):
+        """Each array in namespace ``xp`` on ``device`` (through numpy)."""
+        moved = []
+        for a in arrays:
+            if a is None:
+                moved.append(None)
+                continue
+            a_xp, _, a_device = get_namespace_and_device(a)
+            if a_xp is xp and a_device == device:
+                moved.append(a)
+            elif _is_numpy_namespace(xp):
+                moved.append(_convert_to_numpy(a, a_xp))
+            else:
+                moved.append(xp.asarray(_convert_to_numpy(a, a_xp), device=device))
+        return moved[0] if len(moved) == 1 else tuple(moved)
+
+try:  # scikit-learn >= 1.9
+    from sklearn.utils._array_api import check_same_namespace
+except ImportError:  # pragma: no cover - older scikit-learn
+    def check_same_namespace(X, estimator, *, attribute, method):
+        """Raise when ``X`` is not in the namespace and on the device of the
+        fitted ``attribute`` (array API dispatch on)."""
+        if not get_config()["array_api_dispatch"]:
+            return
+        a_xp, _, a_device = get_namespace_and_device(getattr(estimator, attribute))
+        X_xp, _, X_device = get_namespace_and_device(X)
+        if (X_xp == a_xp and X_device == a_device) or (
+                _is_numpy_namespace(a_xp) and _is_numpy_namespace(X_xp)):
+            return
+        raise ValueError(
+            f"Inputs passed to {type(estimator).__name__}.{method}() must use the same "
+            "namespace and the same device as those passed to fit(): "
+            f"{a_xp.__name__} on {a_device} at fit, {X_xp.__name__} on {X_device} now."
+        )
+
 __all__ = [
     "HasMethods",
     "Hidden",
@@ -41,11 +81,14 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_convert_to_numpy",
+    "_is_numpy_namespace",
+    "check_same_namespace",
     "_fit_context",
     "_safe_indexing",
     "device",
     "get_namespace",
     "get_namespace_and_device",
+    "move_to",
     "validate_method_params",
     "validate_parameter_constraints",
     "validate_params",

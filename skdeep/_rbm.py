@@ -8,10 +8,21 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from ._array_api import check_fitted_namespace, validate_X
 from ._compat import Interval, StrOptions, validate_method_params
-from ._kernels import partition
+from ._kernels import draws, partition
+from ._kernels.backend import (
+    astype,
+    concat,
+    get_namespace,
+    mean,
+    size,
+    widest_float,
+    zeros,
+)
+from ._kernels.backend import device as array_device
 from ._kernels.optimizers import SGD, Momentum
 from ._kernels.rbm import (
     CDWorkspace,
@@ -75,17 +86,25 @@ def check_dense(X, estimator):
 
 
 def rng_from(random_state):
-    """One ``numpy.random.Generator`` derived from a scikit-learn ``random_state``."""
-    if isinstance(random_state, np.random.Generator):
+    """One ``numpy.random.Generator`` derived from a scikit-learn ``random_state``
+    (a generator of :mod:`skdeep._kernels.draws` is returned as it is)."""
+    if draws.is_generator(random_state):
         return random_state
     seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
     return np.random.default_rng(seed)
 
 
+def generator_for(random_state, like):
+    """The kernels' generator for arrays like ``like``, derived from
+    ``random_state``: ``rng_from(random_state)`` itself for numpy, a generator
+    on ``like``'s device seeded from it otherwise (:func:`.draws.generator`)."""
+    return draws.generator(rng_from(random_state), like=like)
+
+
 def dense_chunks(X, size=2048):
     """Dense row blocks of ``X`` (array or sparse matrix)."""
     for start in range(0, X.shape[0], size):
-        block = X[start : start + size]
+        block = X[start : min(start + size, X.shape[0]), :]
         yield block.toarray() if sp.issparse(block) else block
 
 
@@ -148,13 +167,9 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         first = not (incremental and hasattr(self, "components_"))
         if not self._accept_sparse:
             check_dense(X, self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=self._accept_sparse,
-            dtype=(np.float64, np.float32),
-            reset=first,
-        )
+        if not first:
+            check_fitted_namespace(self, X, "components_", "partial_fit")
+        X = validate_X(self, X, accept_sparse=self._accept_sparse, reset=first)
         self._check_input_range(X)
         n_samples, n_features = X.shape
         if first:
@@ -163,17 +178,21 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             X = self._continue_with(X)
         W, b, c = self.components_, self.intercept_visible_, self.intercept_hidden_
         rng = self._rng
-        ws = CDWorkspace(min(self.batch_size, n_samples), n_features, self.n_components, W.dtype)
+        ws = CDWorkspace(min(self.batch_size, n_samples), n_features, self.n_components,
+                         W.dtype, like=W)
         chain = self._persistent_chain() if self.method == "pcd" else None
         batch_rows = ws.V  # rows are gathered straight into the workspace
         sparse_input = sp.issparse(X)
+        xp = get_namespace(X)
 
         def step(rows):
-            n = rows.size
+            n = rows.shape[0]
             if sparse_input:
                 v0 = X[rows].toarray()
-            else:
+            elif xp is np:
                 v0 = np.take(X, rows, axis=0, out=batch_rows[:n])
+            else:  # cd_gradient copies the rows into the workspace
+                v0 = xp.take(X, rows, axis=0)
             gW, gb, gc = cd_gradient(v0, W, b, c, rng, ws, k=self.k, chain=chain,
                                      visible=self._visible, hidden=self.hidden_unit)
             if self.weight_decay:
@@ -181,7 +200,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             self._optimizer.step((W, b, c), (gW, gb, gc))
             return 0.0
 
-        monitor = X[: min(N_MONITOR, n_samples)]
+        monitor = X[: min(N_MONITOR, n_samples), :]
         if sparse_input:
             monitor = monitor.toarray()
 
@@ -206,12 +225,13 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             epoch_report=epoch_report,
             parameters=(W, b, c),
             weights=(W,),
-            product_size=ws.V.shape[0] * W.size,
+            product_size=ws.V.shape[0] * size(W),
             min_updates=None if incremental else MIN_UPDATES,
             divergence_hint=(
                 f"Lower learning_rate (now {self.learning_rate}); with real-valued "
                 "input, standardize it first."
             ),
+            like=X,
         )
         self.n_iter_ = self._history.n_epochs
         self.loss_curve_ = list(self._history.loss_curve)
@@ -220,19 +240,21 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
 
     def _initialize(self, X):
         dtype = X.dtype
-        self._rng = rng_from(self.random_state)
+        self._rng = generator_for(self.random_state, X)
         n_features = X.shape[1]
-        # 0.01 N(0, 1) weights (Hinton 2010, section 8)
-        self.components_ = (0.01 * self._rng.standard_normal((self.n_components, n_features))).astype(dtype)
-        self.intercept_hidden_ = np.zeros(self.n_components, dtype=dtype)
-        self._data_mean = np.zeros(n_features)
+        # 0.01 N(0, 1) weights (Hinton 2010, section 8), drawn in the widest float
+        normal = draws.normal(self._rng, (self.n_components, n_features), like=X)
+        self.components_ = astype(0.01 * normal, dtype)
+        self.intercept_hidden_ = zeros(self.n_components, dtype, like=X)
+        # the data's mean, accumulated in the widest float (float64 on the host)
+        self._data_mean = zeros(n_features, widest_float(get_namespace(X), array_device(X)),
+                                like=X)
         self._n_seen = 0
         self._update_data_mean(X)
         # visible biases at the base rates log(p / (1 - p)) (Hinton 2010, section 8)
-        self.intercept_visible_ = partition.base_rate_biases(
-            self._data_mean, self._n_seen, self._visible
-        ).astype(dtype)
-        self.h_samples_ = np.zeros((self.batch_size, self.n_components), dtype=dtype)
+        self.intercept_visible_ = astype(partition.base_rate_biases(
+            self._data_mean, self._n_seen, self._visible), dtype)
+        self.h_samples_ = zeros((self.batch_size, self.n_components), dtype, like=X)
         if self.momentum == 0.0:
             self._optimizer = SGD(list(self._params()), self.learning_rate)
         else:
@@ -248,7 +270,8 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
                 f"n_components={self.n_components}, but the model was fitted with "
                 f"{self.components_.shape[0]} hidden units; call fit to start anew."
             )
-        X = X.astype(self.components_.dtype, copy=False)
+        dtype = self.components_.dtype
+        X = X.astype(dtype, copy=False) if sp.issparse(X) else astype(X, dtype, copy=False)
         self._update_data_mean(X)
         return X
 
@@ -257,7 +280,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         ``batch_size`` changed since the last fit (new chains start at zero)."""
         chain = self.h_samples_
         if chain.shape[0] != self.batch_size:
-            resized = np.zeros((self.batch_size, self.n_components), dtype=chain.dtype)
+            resized = zeros((self.batch_size, self.n_components), chain.dtype, like=chain)
             kept = min(chain.shape[0], self.batch_size)
             resized[:kept] = chain[:kept]
             self.h_samples_ = chain = resized
@@ -265,7 +288,11 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
 
     def _update_data_mean(self, X):
         n = X.shape[0]
-        batch_mean = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+        xp = get_namespace(X)
+        if xp is np:
+            batch_mean = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+        else:
+            batch_mean = xp.astype(xp.mean(X, axis=0), self._data_mean.dtype)
         total = self._n_seen + n
         self._data_mean += (batch_mean - self._data_mean) * (n / total)
         self._n_seen = total
@@ -288,10 +315,10 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
     def _likelihood_figure(self, V):
         n_binary = min(self._binary_layer_sizes())
         if n_binary <= VERBOSE_EXACT_UNITS:
-            return {"log-likelihood": float(np.mean(self._score(V, self._exact_log_z())))}
+            return {"log-likelihood": mean(self._score(V, self._exact_log_z()))}
         if self._visible == "bernoulli":
-            pl = pseudo_log_likelihood(V[:100], *self._params(), self._visible, self.hidden_unit)
-            return {"pseudo-log-likelihood": float(np.mean(pl))}
+            pl = pseudo_log_likelihood(V[:100, :], *self._params(), self._visible, self.hidden_unit)
+            return {"pseudo-log-likelihood": mean(pl)}
         return {}
 
     # ------------------------------------------------------------- the model
@@ -312,18 +339,14 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             sizes.append(self.n_components)
         return sizes
 
-    def _validate_X(self, X):
-        """``X`` validated as the fitted model's input; warns when binary visible
-        units are given values outside [0, 1]."""
+    def _validate_X(self, X, method):
+        """``X`` validated as the fitted model's input to ``method``: in the
+        namespace and on the device of the fit; warns when binary visible units
+        are given values outside [0, 1]."""
         if not self._accept_sparse:
             check_dense(X, self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=self._accept_sparse,
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
+        check_fitted_namespace(self, X, "components_", method)
+        X = validate_X(self, X, accept_sparse=self._accept_sparse, reset=False)
         self._check_input_range(X)
         return X
 
@@ -341,7 +364,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             P(h=1 | v) for binary hidden units, the linear mean for Gaussian ones.
         """
         check_is_fitted(self)
-        X = self._validate_X(X)
+        X = self._validate_X(X, "transform")
         return hidden_mean(X, self.components_, self.intercept_hidden_, self.hidden_unit)
 
     def free_energy(self, X):
@@ -358,8 +381,8 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             Free energies; ``log p(v) = -F(v) - log Z``.
         """
         check_is_fitted(self)
-        X = self._validate_X(X)
-        return np.concatenate([
+        X = self._validate_X(X, "free_energy")
+        return concat([
             free_energy(V, *self._params(), self._visible, self.hidden_unit)
             for V in dense_chunks(X)
         ])
@@ -384,7 +407,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             Visible states after ``n_steps`` steps (a new array).
         """
         check_is_fitted(self)
-        v = self._validate_X(v)
+        v = self._validate_X(v, "gibbs")
         if sp.issparse(v):
             v = v.toarray()
         return self._gibbs(v, n_steps, self._rng)
@@ -422,10 +445,11 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             Samples.
         """
         check_is_fitted(self)
-        rng = rng_from(random_state)
         W, b, c = self._params()
+        rng = generator_for(random_state, W)
         base = partition.base_rate_biases(self._data_mean, self._n_seen, self._visible)
-        start = UNITS[self._visible].mean(np.tile(base.astype(W.dtype), (n_samples, 1)))
+        start = UNITS[self._visible].mean(
+            get_namespace(W).tile(astype(base, W.dtype), (n_samples, 1)))
         v = sample_units(start, rng, self._visible)
         return self._gibbs(v, n_steps, rng, mean=mean)
 
@@ -465,7 +489,8 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             return LogPartition(log_z, log_z, log_z, "exact")
         base = partition.base_rate_biases(self._data_mean, self._n_seen, self._visible)
         log_z, log_w = partition.ais_log_partition(
-            *self._params(), base, rng_from(random_state), n_runs=int(n_runs),
+            *self._params(), base, generator_for(random_state, self.components_),
+            n_runs=int(n_runs),
             n_betas=int(n_betas),
             visible=self._visible, hidden=self.hidden_unit, progress=self._ais_progress(),
             progress_steps=AIS_PROGRESS_STEPS,
@@ -498,7 +523,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         return cache["log_z"]
 
     def _score(self, X, log_z):
-        return np.concatenate([
+        return concat([
             -free_energy(V, *self._params(), self._visible, self.hidden_unit) - log_z
             for V in dense_chunks(X)
         ])
@@ -526,7 +551,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             ``-F(v) - log Z`` in nats.
         """
         check_is_fitted(self)
-        X = self._validate_X(X)
+        X = self._validate_X(X, "score_samples")
         return self._score(X, self._cached_log_partition())
 
     def score(self, X, y=None):
@@ -549,7 +574,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             Mean log p(v) in nats; higher is better, so ``GridSearchCV`` can
             select RBM hyperparameters without a ``scoring`` argument.
         """
-        return float(np.mean(self.score_samples(X)))
+        return mean(self.score_samples(X))
 
     def pseudo_likelihood(self, X):
         """Deterministic pseudo-log-likelihood sum_i log p(v_i | v_-i) of each row.
@@ -571,8 +596,8 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         check_is_fitted(self)
         if self._visible != "bernoulli":
             raise ValueError("pseudo_likelihood is defined for binary visible units only.")
-        X = self._validate_X(X)
-        return np.concatenate([
+        X = self._validate_X(X, "pseudo_likelihood")
+        return concat([
             pseudo_log_likelihood(V, *self._params(), self._visible, self.hidden_unit)
             for V in dense_chunks(X)
         ])
@@ -585,6 +610,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = bool(self._accept_sparse)
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.array_api_support = True
         return tags
 
 

@@ -13,6 +13,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._compat import _fit_context
+from ._kernels.backend import device, get_namespace, size, to_numpy
+from ._kernels.draws import permutation
 from ._kernels.parallel import blas_threads_for
 
 
@@ -61,12 +63,18 @@ def warn_outside_unit_interval(X, estimator, setting, remedy):
     and ``remedy`` the alternative for real-valued data.
     """
     values = X.data if hasattr(X, "tocsr") else X
-    if values.size and (values.min() < -UNIT_INTERVAL_SLACK
-                        or values.max() > 1 + UNIT_INTERVAL_SLACK):
+    if not size(values):
+        return
+    xp = get_namespace(values)
+    if xp is np:
+        low, high = values.min(), values.max()
+    else:  # both on the device, then one transfer
+        low, high = to_numpy(xp.stack([xp.min(values), xp.max(values)])).tolist()
+    if low < -UNIT_INTERVAL_SLACK or high > 1 + UNIT_INTERVAL_SLACK:
         warnings.warn(
             f"{type(estimator).__name__}{' with ' + setting if setting else ''} models "
-            f"values in [0, 1], but X has values in [{values.min():.3g}, "
-            f"{values.max():.3g}]. {remedy}, or scale X to [0, 1] with "
+            f"values in [0, 1], but X has values in [{low:.3g}, "
+            f"{high:.3g}]. {remedy}, or scale X to [0, 1] with "
             "sklearn.preprocessing.MinMaxScaler.",
             InputRangeWarning,
         )
@@ -136,15 +144,46 @@ def batch_slices(n_samples, batch_size):
 def divergence(loss, first_loss, parameters=(), weights=()):
     """Why training has diverged, or ``None``: a non-finite loss or parameter,
     a loss :data:`LOSS_GROWTH` times the first epoch's, or a weight past
-    :data:`WEIGHT_BOUND`."""
+    :data:`WEIGHT_BOUND`. ``loss`` is a float; parameters on a device are
+    reduced there and their maxima alone come to the host."""
+    if get_namespace(*parameters) is not np:
+        return _divergence(loss, first_loss, *_device_magnitudes(parameters, weights))
     if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in parameters):
+        return "non-finite parameters or loss"
+    largest = max((float(np.abs(W).max()) for W in weights if W.size), default=0.0)
+    return _divergence(loss, first_loss, 0.0, largest)
+
+
+def _divergence(loss, first_loss, largest_parameter, largest_weight):
+    if not np.isfinite(loss) or not np.isfinite(largest_parameter):
         return "non-finite parameters or loss"
     if first_loss > 0 and loss > LOSS_GROWTH * first_loss:
         return f"the loss grew from {first_loss:.3g} to {loss:.3g}"
-    largest = max((float(np.abs(W).max()) for W in weights if W.size), default=0.0)
+    largest = largest_weight
     if largest > WEIGHT_BOUND:
         return f"a weight reached {largest:.3g}"
     return None
+
+
+def _device_magnitudes(parameters, weights, loss=None):
+    """The largest magnitude of the ``parameters`` (NaN or inf when one is not
+    finite) and of the ``weights``, and ``loss`` when given: arrays on a
+    device reduced there and brought to the host in one transfer."""
+    xp = get_namespace(*parameters)
+    sized = [p for p in parameters if size(p)]
+    dtype = sized[0].dtype if sized else xp.float32
+    dev = {"device": sized[0].device} if sized else {}
+
+    def largest(arrays):
+        if not arrays:
+            return xp.zeros((), dtype=dtype, **dev)
+        return xp.max(xp.stack([xp.max(xp.abs(a)) for a in arrays]))
+
+    figures = [largest(sized), largest([W for W in weights if size(W)])]
+    if loss is not None:
+        figures.append(xp.astype(xp.asarray(loss, **dev), dtype))
+    host = to_numpy(xp.stack(figures)).astype(np.float64)
+    return tuple(float(v) for v in host)
 
 
 def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
@@ -152,7 +191,7 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
                epoch_report=None, parameters=(), weights=(), divergence_hint="",
                tol=None, n_iter_no_change=None, validation_score=None,
                save_best=None, warn_not_converged=False, product_size=None,
-               min_updates=None):
+               min_updates=None, like=None):
     """Run up to ``max_epochs`` epochs of ``step`` over minibatches of row indices.
 
     Parameters
@@ -190,6 +229,12 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
         on one BLAS thread (:func:`skdeep._kernels.parallel.blas_threads_for`).
     min_updates : int, optional
         Emit a ``ConvergenceWarning`` when the call makes fewer updates.
+    like : array, optional
+        An array of the data's namespace and device (numpy when None): the
+        row indices are made there, by ``rng`` (a generator of
+        :mod:`skdeep._kernels.draws` for another library). Losses that steps
+        return as arrays on a device are summed there, and each epoch brings
+        its loss and the divergence check's two maxima to the host at once.
 
     Returns
     -------
@@ -200,7 +245,7 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
         stopped = _run_epochs(
             step, n_samples, batch_size, max_epochs, rng, history, shuffle, verbose, name,
             on_epoch_start, epoch_report, parameters, weights, divergence_hint, tol,
-            n_iter_no_change, validation_score, save_best)
+            n_iter_no_change, validation_score, save_best, like)
     if warn_not_converged and n_iter_no_change is not None and not stopped:
         warnings.warn(
             f"{name}: maximum number of epochs ({max_epochs}) reached and the "
@@ -220,8 +265,9 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
 
 def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, verbose,
                 name, on_epoch_start, epoch_report, parameters, weights, divergence_hint,
-                tol, n_iter_no_change, validation_score, save_best):
+                tol, n_iter_no_change, validation_score, save_best, like):
     slices = batch_slices(n_samples, batch_size)
+    on_device = get_namespace(like) is not np
     for _ in range(max_epochs):
         epoch = history.n_epochs
         if on_epoch_start is not None:
@@ -229,7 +275,13 @@ def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, 
         start = time.perf_counter()
         # a fresh permutation of 0..n-1 each epoch, so that partial_fit called
         # once per epoch draws the same batches as fit
-        indices = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
+        if not on_device:
+            indices = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
+        elif shuffle:
+            indices = permutation(rng, n_samples, like=like)
+        else:
+            xp = get_namespace(like)
+            indices = xp.arange(n_samples, device=device(like))
         total = 0.0
         for s in slices:
             total += step(indices[s])
@@ -239,8 +291,16 @@ def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, 
         if epoch_report is not None:
             loss, extra = epoch_report()
         history.n_epochs += 1
-        history.loss_curve.append(float(loss))
-        reason = divergence(loss, history.loss_curve[0], parameters, weights)
+        if on_device and parameters:
+            largest_parameter, largest_weight, loss = _device_magnitudes(
+                parameters, weights, loss)
+            first = history.loss_curve[0] if history.loss_curve else loss
+            reason = _divergence(loss, first, largest_parameter, largest_weight)
+            history.loss_curve.append(loss)
+        else:
+            loss = float(loss)
+            history.loss_curve.append(loss)
+            reason = divergence(loss, history.loss_curve[0], parameters, weights)
         if reason is not None:
             raise DivergenceError(
                 f"{name}: training diverged at epoch {epoch + 1} ({reason}). "

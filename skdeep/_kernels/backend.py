@@ -274,6 +274,32 @@ def concat(arrays, axis=0):
     return xp.concat(arrays, axis=axis)
 
 
+def contiguous(x):
+    """``x`` with its rows contiguous in memory (a copy unless they are already)."""
+    xp = get_namespace(x)
+    if xp is np:
+        return np.ascontiguousarray(x)
+    if type(x).__module__.startswith("torch"):
+        return x.contiguous()
+    return xp.asarray(x, copy=True)
+
+
+def size(x):
+    """The number of elements of ``x`` (PyTorch's ``size`` is a method)."""
+    n = 1
+    for d in x.shape:
+        n *= int(d)
+    return n
+
+
+def take_rows(x, rows):
+    """The rows ``rows`` (an integer array of ``x``'s library) of ``x``."""
+    xp = get_namespace(x)
+    if xp is np:
+        return np.take(x, rows, axis=0)
+    return xp.take(x, rows, axis=0)
+
+
 def reshape(x, shape):
     """``x`` with a new shape (a view where the library can)."""
     xp = get_namespace(x)
@@ -317,6 +343,13 @@ def scalars(xp, *values):
     if len(values) == 1:
         return values[0] if xp is np else float(values[0])
     return values if xp is np else tuple(map(float, values))
+
+
+def mean(x):
+    """The mean of all elements of ``x``, a Python float (one transfer from a
+    device)."""
+    xp = get_namespace(x)
+    return float(np.mean(x)) if xp is np else float(xp.mean(x))
 
 
 def as_scalar(x):

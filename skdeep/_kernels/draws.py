@@ -57,6 +57,12 @@ def generator(random_state=None, like=None):
     return HostGenerator(rng, name, dev)
 
 
+def is_generator(obj):
+    """Whether ``obj`` is a generator the kernels draw from (numpy's or one of
+    this module's)."""
+    return isinstance(obj, (np.random.Generator, _DeviceGenerator))
+
+
 def seed(rng):
     """One integer in [0, 2**63 - 1) from ``rng``, to seed another generator."""
     return int(rng.integers(_SEED_HIGH))
