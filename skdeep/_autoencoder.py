@@ -3,17 +3,29 @@ shares: encoding, decoding and scoring by reconstruction error."""
 
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from ._array_api import check_fitted_namespace, check_X, validate_X
 from ._compat import Interval, StrOptions
 from ._kernels.activations import HIDDEN_ACTIVATIONS
+from ._kernels.backend import (
+    astype,
+    contiguous,
+    copy,
+    get_namespace,
+    mean,
+    size,
+    squared_norm,
+    take_rows,
+    vecdot,
+    zeros,
+)
 from ._kernels.init import INITS
 from ._kernels.network import forward, loss_and_gradients
 from ._kernels.noise import NOISES
 from ._kernels.optimizers import MOMENTUM_OPTIMIZERS, OPTIMIZERS, make_optimizer
-from ._rbm import rng_from
+from ._rbm import generator_for
 from ._training import (
     MIN_UPDATES,
     History,
@@ -33,22 +45,28 @@ RECONSTRUCTION_LOSSES = {
 def squared_errors(X, R):
     """Squared reconstruction error ||x - r||^2 of each row."""
     D = R - X
-    return np.einsum("ij,ij->i", D, D)
+    return vecdot(D, D, axis=1)
 
 
 class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Encode, decode, score; subclasses provide ``_encoder()`` and ``_decoder()``,
-    each ``(coefs, intercepts, activations)`` of a feed-forward net."""
+    each ``(coefs, intercepts, activations)`` of a feed-forward net, and name
+    in ``_fitted_attribute`` a fitted array (its namespace and device are the
+    model's)."""
+
+    _fitted_attribute = "components_"
 
     def _check_range(self, X):
         if self.loss == "cross_entropy":
             warn_outside_unit_interval(X, self, "loss='cross_entropy'",
                                        "Use loss='squared_error' for real-valued data")
 
-    def _validate_X(self, X):
-        """``X`` validated as the fitted model's input; warns when
+    def _validate_X(self, X, method):
+        """``X`` validated as the fitted model's input to ``method``, in the
+        namespace and on the device of the fit; warns when
         ``loss='cross_entropy'`` is given values outside [0, 1]."""
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        check_fitted_namespace(self, X, self._fitted_attribute, method)
+        X = validate_X(self, X, reset=False)
         self._check_range(X)
         return X
 
@@ -72,7 +90,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             The code.
         """
         check_is_fitted(self)
-        X = self._validate_X(X)
+        X = self._validate_X(X, "transform")
         return self._encode(X)
 
     def inverse_transform(self, X):
@@ -89,7 +107,8 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             Reconstructions (the decoder's output means).
         """
         check_is_fitted(self)
-        H = check_array(X, dtype=(np.float64, np.float32))
+        check_fitted_namespace(self, X, self._fitted_attribute, "inverse_transform")
+        H = check_X(X)
         if H.shape[1] != self._n_features_out:
             raise ValueError(
                 f"X has {H.shape[1]} features, but {type(self).__name__} has a code "
@@ -111,7 +130,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             ``-||x - decode(encode(x))||^2``.
         """
         check_is_fitted(self)
-        X = self._validate_X(X)
+        X = self._validate_X(X, "score_samples")
         return -squared_errors(X, self._decode(self._encode(X)))
 
     def score(self, X, y=None):
@@ -130,7 +149,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             ``-mean ||x - decode(encode(x))||^2``; higher is better, so
             ``GridSearchCV`` can select settings without a ``scoring``.
         """
-        return float(np.mean(self.score_samples(X)))
+        return mean(self.score_samples(X))
 
     def _encoder_layers(self):
         """``[(coef (n_in, n_out), intercept, activation), ...]`` of the encoder,
@@ -141,6 +160,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.array_api_support = True
         return tags
 
 
@@ -306,7 +326,9 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
 
     def _fit(self, X, incremental):
         first = not (incremental and hasattr(self, "components_"))
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=first)
+        if not first:
+            check_fitted_namespace(self, X, "components_", "partial_fit")
+        X = validate_X(self, X, reset=first)
         if self.noise == "masking" and self.noise_level >= 1:
             raise ValueError(f"noise_level is a masking probability in [0, 1); got {self.noise_level}.")
         self._check_range(X)
@@ -318,7 +340,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         corrupt = NOISES[self.noise] if self.noise is not None else None
 
         def step(rows):
-            target = X[rows]
+            target = take_rows(X, rows)
             inputs = corrupt(target, self.noise_level, rng) if corrupt else target
             _, summed, grads = self._objective(inputs, target)
             self._optimizer.step(params, grads)
@@ -335,23 +357,26 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             shuffle=self.shuffle, verbose=self.verbose, name=type(self).__name__,
             on_epoch_start=schedule,
             parameters=params, weights=params[:1] + params[3:],
-            product_size=min(self.batch_size, X.shape[0]) * self.components_.size,
+            product_size=min(self.batch_size, X.shape[0]) * size(self.components_),
             min_updates=None if incremental else MIN_UPDATES,
             divergence_hint=(f"Lower learning_rate (now {self.learning_rate}) of "
                              f"optimizer={self.optimizer!r}."),
+            like=X,
         )
         self.n_iter_ = self._history.n_epochs
         self.loss_curve_ = list(self._history.loss_curve)
         return self
 
     def _initialize(self, X):
-        self._rng = rng_from(self.random_state)
+        self._rng = generator_for(self.random_state, X)
         n_features, dtype = X.shape[1], X.dtype
-        coef, self.intercept_hidden_ = INITS["xavier"](n_features, self.n_components, self._rng, dtype)
-        self.components_ = np.ascontiguousarray(coef.T)
-        self.intercept_visible_ = np.zeros(n_features, dtype=dtype)
+        coef, self.intercept_hidden_ = INITS["xavier"](n_features, self.n_components, self._rng,
+                                                       dtype, like=X)
+        self.components_ = contiguous(coef.T)
+        self.intercept_visible_ = zeros(n_features, dtype, like=X)
         if not self.tied:
-            self.decoder_components_ = INITS["xavier"](self.n_components, n_features, self._rng, dtype)[0]
+            self.decoder_components_ = INITS["xavier"](self.n_components, n_features, self._rng,
+                                                       dtype, like=X)[0]
         elif hasattr(self, "decoder_components_"):
             del self.decoder_components_
         self._make_optimizer()
@@ -375,10 +400,10 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             raise ValueError("tied=True, but the model was fitted with untied decoder "
                              "weights; call fit to start anew.")
         if not self.tied and self._tied:  # untie: the decoder starts as the encoder
-            self.decoder_components_ = self.components_.copy()
+            self.decoder_components_ = copy(self.components_)
         if (self.optimizer, self.tied) != (self._optimizer_name, self._tied):
             self._make_optimizer()
-        return X.astype(self.components_.dtype, copy=False)
+        return astype(X, self.components_.dtype, copy=False)
 
     def _params(self):
         params = [self.components_, self.intercept_hidden_, self.intercept_visible_]
@@ -403,12 +428,12 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             inputs, target, coefs, intercepts, activations, loss
         )
         W = self.components_
-        grad_W = grads.coefs[0].T.copy()
+        grad_W = contiguous(grads.coefs[0].T)
         if self.tied:  # W appears in both layers
             grad_W += grads.coefs[1]
         if self.weight_decay:
             grad_W += self.weight_decay * W
-            objective += 0.5 * self.weight_decay * float(np.vdot(W, W))
+            objective += 0.5 * self.weight_decay * squared_norm(W)
         result = [grad_W, grads.intercepts[0], grads.intercepts[1]]
         return objective, summed, result + ([] if self.tied else [grads.coefs[1]])
 

@@ -11,10 +11,26 @@ from sklearn.base import (
     TransformerMixin,
 )
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from ._array_api import (
+    check_fitted_namespace,
+    to_namespace_of,
+    validate_X,
+    validate_X_y,
+)
 from ._compat import Interval, StrOptions, _fit_context, validate_method_params
 from ._deep import ATTRIBUTES_DOC, PARAMETERS_DOC, BaseDeepNetwork
+from ._kernels.backend import (
+    asarray,
+    astype,
+    get_namespace,
+    mean,
+    reshape,
+    to_numpy,
+    widest_float,
+)
+from ._kernels.backend import device as array_device
 from ._kernels.rbm import sample_units, visible_mean
 from ._pretraining import (
     check_hidden_layer_sizes,
@@ -22,7 +38,7 @@ from ._pretraining import (
     per_layer,
     pretrain_layers,
 )
-from ._rbm import SAMPLE_CONSTRAINTS, check_dense, rng_from
+from ._rbm import SAMPLE_CONSTRAINTS, check_dense, generator_for
 from ._semi_supervised import (
     UNLABELED,
     LabeledScoreMixin,
@@ -183,8 +199,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         if not self._accept_sparse():
             check_dense(X, self)
-        X = validate_data(self, X, accept_sparse=self._accept_sparse(),
-                          dtype=(np.float64, np.float32))
+        X = validate_X(self, X, accept_sparse=self._accept_sparse(), reset=True)
         if self.visible_unit == "bernoulli":
             warn_outside_unit_interval(X, self, "visible_unit='bernoulli'",
                                        "Set visible_unit='gaussian' for real-valued data")
@@ -222,8 +237,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         if not self._accept_sparse():
             check_dense(X, self)
-        H = validate_data(self, X, accept_sparse=self._accept_sparse(),
-                          dtype=(np.float64, np.float32), reset=False)
+        check_fitted_namespace(self, X, "_components", "transform")
+        H = validate_X(self, X, accept_sparse=self._accept_sparse(), reset=False)
         for rbm in self.estimators_:
             H = rbm.transform(H)
         return H
@@ -256,8 +271,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             Samples.
         """
         check_is_fitted(self)
-        rng = rng_from(random_state)
         top, below = self.estimators_[-1], self.estimators_[:-1]
+        rng = generator_for(random_state, top.components_)
         h = top.sample(n_samples, n_steps=n_steps, mean=mean and not below, random_state=rng)
         for i, rbm in enumerate(reversed(below)):
             W, b, _ = rbm._params()
@@ -279,10 +294,16 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _n_features_out(self):
         return self.estimators_[-1].n_components
 
+    @property
+    def _components(self):
+        """The bottom layer's weights (whose namespace and device are the model's)."""
+        return self.estimators_[0].components_
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = self.visible_unit == "bernoulli"
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.array_api_support = True
         return tags
 
 
@@ -388,41 +409,65 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
         return self._fit(X, y, incremental=True, classes=classes)
 
     def _validate_targets(self, X, y, first, classes=None):
-        X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first)
+        X, y = validate_X_y(self, X, y, reset=first)
+        # y is in X's namespace and on its device, unless its labels are strings
+        xp = get_namespace(y)
         unlabeled = unlabeled_mask(y)
         if first:
             check_some_labeled(unlabeled, self)
-        X_unlabeled = X[unlabeled] if unlabeled.any() else None
-        X, y = X[~unlabeled], y[~unlabeled]
+        rows = unlabeled if get_namespace(X) is xp else asarray(unlabeled, like=X)
+        X_unlabeled = X[rows] if bool(xp.any(unlabeled)) else None
+        X, y = X[~rows], y[~unlabeled]
         check_classification_targets(y)
         if classes is not None and unlabeled_mask(np.asarray(classes)).any():
             raise ValueError(f"classes must not contain the unlabeled marker {UNLABELED}.")
         if not first and classes is not None and not np.array_equal(
-                np.unique(classes), self.classes_):
+                np.unique(classes), to_numpy(self.classes_)):
             raise ValueError(
                 f"classes={np.unique(classes).tolist()} is not the same as on the first "
-                f"call to partial_fit, {self.classes_.tolist()}."
+                f"call to partial_fit, {to_numpy(self.classes_).tolist()}."
             )
         if first:
-            self.classes_ = np.unique(y if classes is None else classes)
-            if len(self.classes_) < 2:
+            if xp is np:
+                self.classes_ = np.unique(y if classes is None else classes)
+            elif classes is None:  # scikit-learn's classes_: y's namespace and device
+                self.classes_ = xp.sort(xp.unique_values(y))
+            else:
+                self.classes_ = asarray(np.unique(classes), dtype=y.dtype, like=y)
+            if self.classes_.shape[0] < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes; got "
-                    f"one class, {self.classes_[0]!r}."
+                    f"one class, {to_numpy(self.classes_)[0]!r}."
                 )
-        unseen = np.setdiff1d(y, self.classes_)
-        if unseen.size:
+        is_class = y[:, None] == self.classes_[None, :]
+        if not bool(xp.all(xp.any(is_class, axis=1))):
+            unseen = np.setdiff1d(to_numpy(y), to_numpy(self.classes_))
             raise ValueError(
                 f"y contains labels {unseen.tolist()} not in classes_ "
-                f"{self.classes_.tolist()}; pass every class to the first partial_fit."
+                f"{to_numpy(self.classes_).tolist()}; pass every class to the first partial_fit."
             )
-        return X, (y[:, None] == self.classes_).astype(X.dtype), X_unlabeled
+        return X, asarray(astype(is_class, X.dtype), like=X), X_unlabeled
 
     def _labels(self, Y):
-        return self.classes_[Y.argmax(axis=1)]
+        return self._classes_at(get_namespace(Y).argmax(Y, axis=1))
+
+    def _classes_at(self, indices):
+        """``classes_[indices]``, in the namespace and on the device of
+        ``indices`` unless the labels are strings (scikit-learn's rule)."""
+        classes = self.classes_
+        if get_namespace(classes) is np:
+            if get_namespace(indices) is np:
+                return classes[indices]
+            labels = classes[to_numpy(indices)]
+            return labels if labels.dtype.kind in "OUS" else asarray(labels, like=indices)
+        return get_namespace(classes).take(classes, indices, axis=0)
 
     def _validation_score(self, X, Y):
-        return float(np.mean(self._forward(X).argmax(axis=1) == Y.argmax(axis=1)))
+        xp = get_namespace(X)
+        hits = xp.argmax(self._forward(X), axis=1) == xp.argmax(Y, axis=1)
+        if xp is np:
+            return float(np.mean(hits))
+        return mean(xp.astype(hits, widest_float(xp, array_device(X))))
 
     def predict_proba(self, X):
         """Class probabilities, the softmax output.
@@ -438,7 +483,8 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
             Probability of each class, in the order of ``classes_``.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        check_fitted_namespace(self, X, "_coef", "predict_proba")
+        X = validate_X(self, X, reset=False)
         return self._forward(X)
 
     def predict_log_proba(self, X):
@@ -455,7 +501,9 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
             Log-probability of each class.
         """
         check_is_fitted(self)
-        return np.log(self.predict_proba(X))
+        check_fitted_namespace(self, X, "_coef", "predict_log_proba")
+        proba = self.predict_proba(X)
+        return get_namespace(proba).log(proba)
 
     def predict(self, X):
         """The most probable class of each row.
@@ -471,7 +519,9 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
             Predicted labels.
         """
         check_is_fitted(self)
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        check_fitted_namespace(self, X, "_coef", "predict")
+        proba = self.predict_proba(X)
+        return self._classes_at(get_namespace(proba).argmax(proba, axis=1))
 
 
 class DBNRegressor(RegressorMixin, BaseDeepNetwork):
@@ -553,24 +603,30 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
         return self._fit(X, y, incremental=True)
 
     def _validate_targets(self, X, y, first, classes=None):
-        X, y = validate_data(self, X, y, dtype=(np.float64, np.float32),
-                             multi_output=True, y_numeric=True, reset=first)
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        if first:
+        X, y = validate_X_y(self, X, y, multi_output=True, y_numeric=True, reset=first)
+        Y = reshape(y, (-1, 1)) if y.ndim == 1 else y
+        xp = get_namespace(Y)
+        if first and xp is np:
             # the net fits standardized targets; predict maps back to y's units
             self.target_mean_ = Y.mean(axis=0)
             scale = Y.std(axis=0)
             self.target_scale_ = np.where(scale > 0, scale, 1.0)
+        elif first:
+            if not xp.isdtype(Y.dtype, "real floating"):  # as numpy: integers to float64
+                Y = xp.astype(Y, widest_float(xp, array_device(Y)))
+            self.target_mean_ = xp.mean(Y, axis=0)
+            scale = xp.std(Y, axis=0)
+            self.target_scale_ = xp.where(scale > 0, scale, xp.ones_like(scale))
         elif Y.shape[1] != self.target_mean_.shape[0]:
             raise ValueError(
                 f"y has {Y.shape[1]} output(s), but {type(self).__name__} was fitted "
                 f"with {self.target_mean_.shape[0]}."
             )
-        return X, ((Y - self.target_mean_) / self.target_scale_).astype(X.dtype), None
+        return X, astype((Y - self.target_mean_) / self.target_scale_, X.dtype), None
 
     def _labels(self, Y):
         Y = Y * self.target_scale_ + self.target_mean_
-        return Y.ravel() if Y.shape[1] == 1 else Y
+        return reshape(Y, (-1,)) if Y.shape[1] == 1 else Y
 
     def _validation_score(self, X, Y):
         return self.score(X, self._labels(Y))
@@ -589,8 +645,9 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
             Predictions; one-dimensional for a single output.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
-        return self._labels(self._forward(X)).astype(X.dtype, copy=False)
+        check_fitted_namespace(self, X, "_coef", "predict")
+        X = validate_X(self, X, reset=False)
+        return astype(self._labels(self._forward(X)), X.dtype, copy=False)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

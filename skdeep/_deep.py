@@ -17,7 +17,18 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._kernels import draws
 from ._kernels.activations import HIDDEN_ACTIVATIONS
+from ._kernels.backend import (
+    asarray,
+    astype,
+    concat,
+    copy as copy_array,
+    get_namespace,
+    size,
+    take_rows,
+    to_numpy,
+)
 from ._kernels.init import INITS, init_for
 from ._kernels.network import (
     BatchNorm,
@@ -37,7 +48,7 @@ from ._pretraining import (
     make_layer_learners,
     pretrain_layers,
 )
-from ._rbm import rng_from
+from ._rbm import generator_for
 from ._training import (
     History,
     decayed_learning_rate,
@@ -84,7 +95,8 @@ def transferred_layers(source, X, y):
         source = clone(source)
         fit_args = (X, y) if is_classifier(source) or is_regressor(source) else (X,)
         source.fit(*fit_args)
-    return [(np.array(W, dtype=X.dtype), np.array(b, dtype=X.dtype), act)
+    # copies, in X's namespace and on its device
+    return [(astype(asarray(W, like=X), X.dtype), astype(asarray(b, like=X), X.dtype), act)
             for W, b, act in source._encoder_layers()]
 
 
@@ -92,8 +104,8 @@ def folded_layer(coef, intercept, norm):
     """Coefficient and intercept of a layer with its batch norm (inference mode)
     folded in: gamma (x W + b - mean) / sqrt(var + eps) + beta."""
     if norm is None:
-        return coef.copy(), intercept.copy()
-    scale = norm.gamma / np.sqrt(norm.running_var + norm.eps)
+        return copy_array(coef), copy_array(intercept)
+    scale = norm.gamma / get_namespace(coef).sqrt(norm.running_var + norm.eps)
     return coef * scale, (intercept - norm.running_mean) * scale + norm.beta
 
 
@@ -261,7 +273,7 @@ class BaseDeepNetwork(BaseEstimator):
         new_sizes = sizes[len(layers):]
         self.pretrained_layers_ = []
         if new_sizes and self.pretraining is not None:
-            inputs = X if X_unlabeled is None else np.concatenate([X, X_unlabeled])
+            inputs = X if X_unlabeled is None else concat([X, X_unlabeled])
             for W, b, act in layers:
                 inputs = forward(inputs, [W], [b], [act]).output
             visible = self.visible_unit
@@ -276,19 +288,19 @@ class BaseDeepNetwork(BaseEstimator):
                                                       verbose=self.verbose)
             for learner in self.pretrained_layers_:
                 W, c, _ = learner._layer_params()
-                layers.append((W.astype(dtype), c.astype(dtype), activation))
+                layers.append((astype(W, dtype), astype(c, dtype), activation))
         n_in = layers[-1][0].shape[1] if layers else X.shape[1]
-        for size in sizes[len(layers):]:
-            W, b = self._init(activation)(n_in, size, rng, dtype)
+        for n_out in sizes[len(layers):]:
+            W, b = self._init(activation)(n_in, n_out, rng, dtype, like=X)
             layers.append((W, b, activation))
-            n_in = size
-        W, b = self._init(self._out_activation)(n_in, n_outputs, rng, dtype)
+            n_in = n_out
+        W, b = self._init(self._out_activation)(n_in, n_outputs, rng, dtype, like=X)
         layers.append((W, b, self._out_activation))
         self.coefs_ = [W for W, _, _ in layers]
         self.intercepts_ = [b for _, b, _ in layers]
         self.activations_ = [act for _, _, act in layers]
-        self.batch_norms_ = [BatchNorm(size, dtype) if self.batch_normalization else None
-                             for size in sizes] + [None]
+        self.batch_norms_ = [BatchNorm(n, dtype, like=X) if self.batch_normalization else None
+                             for n in sizes] + [None]
         self._trainable = [i >= self.n_frozen_layers for i in range(len(layers))]
         self._make_optimizer()
         self._history = History()
@@ -325,7 +337,7 @@ class BaseDeepNetwork(BaseEstimator):
         first = not ((incremental or self.warm_start) and hasattr(self, "coefs_"))
         X, Y, X_unlabeled = self._validate_targets(X, y, first, classes)
         if first or not incremental:
-            self._rng = rng_from(self.random_state)
+            self._rng = generator_for(self.random_state, X)
         validation = None
         if self.early_stopping and not incremental:
             X, Y, validation = self._validation_split(X, Y)
@@ -342,9 +354,17 @@ class BaseDeepNetwork(BaseEstimator):
         by class for a classifier (``Y`` is one-hot there)."""
         seed = int(self._rng.integers(np.iinfo(np.int32).max))
         try:
-            X, X_val, Y, Y_val = train_test_split(
-                X, Y, test_size=self.validation_fraction, random_state=seed,
-                stratify=Y if is_classifier(self) else None)
+            if get_namespace(X) is np:
+                X, X_val, Y, Y_val = train_test_split(
+                    X, Y, test_size=self.validation_fraction, random_state=seed,
+                    stratify=Y if is_classifier(self) else None)
+            else:  # the same rows, drawn on the host, gathered on the device
+                train, val = train_test_split(
+                    np.arange(X.shape[0]), test_size=self.validation_fraction,
+                    random_state=seed, stratify=to_numpy(Y) if is_classifier(self) else None)
+                train, val = (asarray(rows, like=X) for rows in (train, val))
+                X, X_val = take_rows(X, train), take_rows(X, val)
+                Y, Y_val = take_rows(Y, train), take_rows(Y, val)
         except ValueError as exc:
             raise ValueError(
                 f"early_stopping cannot hold out validation_fraction="
@@ -377,7 +397,7 @@ class BaseDeepNetwork(BaseEstimator):
         if trainable != self._trainable:  # n_frozen_layers changed: new optimizer state
             self._trainable = trainable
             self._make_optimizer()
-        return X.astype(self.coefs_[0].dtype, copy=False)
+        return astype(X, self.coefs_[0].dtype, copy=False)
 
     def _hidden_sizes(self):
         return [W.shape[1] for W in self.coefs_[:-1]]
@@ -399,7 +419,7 @@ class BaseDeepNetwork(BaseEstimator):
                                X.shape[0])
 
         def step(rows):
-            Xb, Yb = np.take(X, rows, axis=0), np.take(Y, rows, axis=0)
+            Xb, Yb = take_rows(X, rows), take_rows(Y, rows)
             if self._optimizer is not None:
                 _, summed, grads = self._loss_and_gradients(Xb, Yb, rng, objective=False)
                 self._optimizer.step(params, grads.as_list())
@@ -409,7 +429,7 @@ class BaseDeepNetwork(BaseEstimator):
 
             def objective(_):  # the same dropout masks at every evaluation
                 value, summed, grads = self._loss_and_gradients(
-                    Xb, Yb, np.random.default_rng(seed))
+                    Xb, Yb, draws.generator(seed, like=Xb))
                 first_loss.append(summed)
                 return value, grads.as_list()
 
@@ -436,7 +456,7 @@ class BaseDeepNetwork(BaseEstimator):
             history=self._history, shuffle=self.shuffle, verbose=self.verbose,
             name=type(self).__name__,
             parameters=params, weights=[W for W, t in zip(self.coefs_, self._trainable) if t],
-            product_size=self.batch_size_ * max(W.size for W in self.coefs_),
+            product_size=self.batch_size_ * max(size(W) for W in self.coefs_),
             divergence_hint=(
                 f"Lower learning_rate_init (now {self.learning_rate_init_}) or change "
                 f"the optimizer (now {self.optimizer!r})."
@@ -446,6 +466,7 @@ class BaseDeepNetwork(BaseEstimator):
                               else lambda: self._validation_score(*validation)),
             save_best=save_best,
             warn_not_converged=not incremental,
+            like=X,
         )
         if best:
             self._restore(best[0])
@@ -476,9 +497,19 @@ class BaseDeepNetwork(BaseEstimator):
         return Y
 
     # ------------------------------------------------------------ predicting
+    @property
+    def _coef(self):
+        """The bottom layer's weights (whose namespace and device are the model's)."""
+        return self.coefs_[0]
+
     def _forward(self, X):
         return forward(X, self.coefs_, self.intercepts_, self.activations_,
                        batch_norms=self.batch_norms_).output
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.array_api_support = True
+        return tags
 
     def _encoder_layers(self):
         """``[(coef (n_in, n_out), intercept, activation), ...]`` of the hidden

@@ -1,8 +1,6 @@
 """The deep autoencoder of Hinton & Salakhutdinov (2006): DBNAutoencoder."""
 
-import numpy as np
-from sklearn.utils.validation import validate_data
-
+from ._array_api import check_fitted_namespace, validate_X
 from ._autoencoder import (
     _SHARED_CONSTRAINTS,
     RECONSTRUCTION_LOSSES,
@@ -11,6 +9,7 @@ from ._autoencoder import (
 )
 from ._compat import _fit_context
 from ._deep import BaseDeepNetwork
+from ._kernels.backend import astype, contiguous, mean
 from ._pretraining import (
     check_hidden_layer_sizes,
     layer_weights,
@@ -295,12 +294,14 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         return RECONSTRUCTION_LOSSES[self.loss][0]
 
     def _validate_targets(self, X, y, first, classes=None):
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=first)
+        if not first:
+            check_fitted_namespace(self, X, "_coef", "partial_fit")
+        X = validate_X(self, X, reset=first)
         self._check_range(X)
         return X, X, None
 
     def _validation_score(self, X, y):
-        return -float(np.mean(squared_errors(X, self._decode(self._encode(X)))))
+        return -mean(squared_errors(X, self._decode(self._encode(X))))
 
     def _build(self, X, y, n_outputs, X_unlabeled=None):
         """Pre-train and unroll: encoder = the learners' up-pass, decoder = their
@@ -310,13 +311,13 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         self.pretrained_layers_ = self._pretrain(X, sizes)
         if self.pretrained_layers_:
             coefs, hidden, visible = layer_weights(self.pretrained_layers_)
-            encoder = [(W.astype(dtype), c.astype(dtype)) for W, c in zip(coefs, hidden)]
+            encoder = [(astype(W, dtype), astype(c, dtype)) for W, c in zip(coefs, hidden)]
             # copies: fine-tuning leaves the pre-trained learners as they were
-            decoder = [(np.array(W.T, dtype=dtype, order="C"), b.astype(dtype))
+            decoder = [(contiguous(astype(W.T, dtype)), astype(b, dtype))
                        for W, b in zip(coefs[::-1], visible[::-1])]
         else:
             widths = [X.shape[1], *sizes, *sizes[-2::-1], X.shape[1]]
-            layers = [self._init("logistic")(n_in, n_out, self._rng, dtype)
+            layers = [self._init("logistic")(n_in, n_out, self._rng, dtype, like=X)
                       for n_in, n_out in zip(widths[:-1], widths[1:])]
             encoder, decoder = layers[: len(sizes)], layers[len(sizes):]
         self.encoder_, self.decoder_ = encoder, decoder
@@ -351,6 +352,8 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
     def _decoder(self):
         n = len(self.coefs_) // 2
         return self.coefs_[n:], self.intercepts_[n:], self.activations_[n:]
+
+    _fitted_attribute = "_coef"
 
     @property
     def _n_features_out(self):

@@ -8,17 +8,23 @@ uses the labeled rows only, and ``score`` scores the labeled rows only.
 """
 
 import numpy as np
+from sklearn import get_config
 from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets
 
+from ._array_api import to_namespace_of
 from ._compat import _safe_indexing
+from ._kernels.backend import get_namespace
 
 #: the label of an unlabeled row
 UNLABELED = -1
 
 
 def unlabeled_mask(y):
-    """Boolean mask of the rows of ``y`` (1-D) marked unlabeled."""
+    """Boolean mask of the rows of ``y`` (1-D) marked unlabeled (in ``y``'s
+    namespace and on its device for arrays of other libraries)."""
+    if get_namespace(y) is not np:  # numbers: strings and objects are numpy's
+        return y == UNLABELED
     y = np.asarray(y)
     if y.dtype.kind in "US":
         return y == str(UNLABELED)
@@ -48,7 +54,7 @@ def labeled_classes(y, unlabeled=None):
 
 def check_some_labeled(unlabeled, estimator):
     """Raise ``ValueError`` when every row is unlabeled."""
-    if unlabeled.all():
+    if bool(get_namespace(unlabeled).all(unlabeled)):
         raise ValueError(
             f"{type(estimator).__name__} needs at least one labeled row; every label "
             f"is the unlabeled marker {UNLABELED}."
@@ -79,14 +85,34 @@ class LabeledScoreMixin:
         score : float
             Accuracy of ``self.predict(X)`` on the labeled rows.
         """
-        y = np.asarray(y)
-        keep = ~unlabeled_mask(y) if y.ndim == 1 else np.ones(len(y), dtype=bool)
-        if not keep.any():
+        if get_config()["array_api_dispatch"]:
+            y, sample_weight = (to_namespace_of(a, X) for a in (y, sample_weight))
+        if not get_config()["array_api_dispatch"] or get_namespace(y) is np:
+            y = np.asarray(y)
+        xp = get_namespace(y)  # y's library: X's, or numpy's
+        keep = ~unlabeled_mask(y) if y.ndim == 1 else xp.ones(y.shape[0], dtype=xp.bool)
+        if not bool(xp.any(keep)):
             raise ValueError("score needs at least one labeled row; every label is -1.")
-        if not keep.all():
-            X, y = _safe_indexing(X, keep), y[keep]
+        if not bool(xp.all(keep)):
+            X = _safe_indexing(X, keep) if get_namespace(X) is np else X[to_namespace_of(keep, X)]
+            y = y[keep]
             if sample_weight is not None:
-                sample_weight = np.asarray(sample_weight)[keep]
+                on_host = get_namespace(sample_weight) is np
+                sample_weight = (np.asarray(sample_weight)[keep] if on_host
+                                 else sample_weight[to_namespace_of(keep, sample_weight)])
+        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
+        keep = ~unlabeled_mask(y)
+        if not bool(xp.any(keep)):
+            raise ValueError("score needs at least one labeled row; every label is -1.")
+        if not bool(xp.all(keep)):
+            if xp is np:
+                X, y = _safe_indexing(X, keep), y[keep]
+                if sample_weight is not None:
+                    sample_weight = np.asarray(sample_weight)[keep]
+            else:
+                X, y = X[to_namespace_of(keep, X)], y[keep]
+                if sample_weight is not None:
+                    sample_weight = sample_weight[keep]
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
 
 

@@ -5,8 +5,9 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from ._array_api import check_fitted_namespace, check_X, validate_X
 from ._compat import (
     Interval,
     StrOptions,
@@ -15,12 +16,26 @@ from ._compat import (
 )
 from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels import vae
+from ._kernels.backend import (
+    as_scalar,
+    asarray,
+    astype,
+    concat,
+    copy,
+    errstate,
+    get_namespace,
+    mean,
+    reshape,
+    take_rows,
+    to_numpy,
+)
+from ._kernels.draws import permutation
 from ._kernels.init import INITS
 from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import OPTIMIZERS, make_optimizer
 from ._kernels.partition import base_rate_biases
 from ._pretraining import check_hidden_layer_sizes
-from ._rbm import SAMPLE_CONSTRAINTS, rng_from
+from ._rbm import SAMPLE_CONSTRAINTS, generator_for, rng_from
 from ._training import (
     History,
     UnsupervisedFitMixin,
@@ -220,12 +235,14 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
     # ------------------------------------------------------------------ fitting
     def _fit(self, X, incremental):
         first = not (incremental and hasattr(self, "encoder_coefs_"))
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=first)
+        if not first:
+            check_fitted_namespace(self, X, "_coef", "partial_fit")
+        X = validate_X(self, X, reset=first)
         self._check_range(X)
         if first:
             self._initialize(X)
         elif X.dtype != self.encoder_coefs_[0].dtype:
-            X = X.astype(self.encoder_coefs_[0].dtype)
+            X = astype(X, self.encoder_coefs_[0].dtype)
         self._optimizer.learning_rate = self.learning_rate  # set_params between calls
         rng = self._rng
         X_train, validation_score, save_best = X, None, None
@@ -235,11 +252,11 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         params = self._params()
 
         def step(rows):
-            x = X_train[rows]
-            eps = vae.draw_noise(rng, (x.shape[0], self.n_components), x.dtype)
+            x = take_rows(X_train, rows)
+            eps = vae.draw_noise(rng, (x.shape[0], self.n_components), x.dtype, like=x)
             elbo, g_enc, g_dec = vae.elbo_gradients(x, eps, encoder, decoder, self.likelihood)
             self._optimizer.step(params, g_enc.as_list() + g_dec.as_list())
-            return -float(elbo.sum())
+            return -as_scalar(get_namespace(elbo).sum(elbo))
 
         run_epochs(
             step,
@@ -262,6 +279,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             validation_score=validation_score,
             save_best=save_best,
             warn_not_converged=not incremental,
+            like=X,
         )
         if save_best is not None and self._best is not None:
             for p, best in zip(params, self._best):
@@ -282,7 +300,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
 
     def _initialize(self, X):
         dtype = X.dtype
-        self._rng = rng_from(self.random_state)
+        self._rng = generator_for(self.random_state, X)
         n_features = X.shape[1]
         encoder_sizes = check_hidden_layer_sizes(
             self.encoder_layer_sizes, "encoder_layer_sizes", allow_empty=True)
@@ -290,24 +308,26 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
                          else check_hidden_layer_sizes(self.decoder_layer_sizes,
                                                        "decoder_layer_sizes", allow_empty=True))
         self.encoder_coefs_, self.encoder_intercepts_ = self._init_layers(
-            [n_features, *encoder_sizes, 2 * self.n_components], dtype)
+            [n_features, *encoder_sizes, 2 * self.n_components], X)
         self.decoder_coefs_, self.decoder_intercepts_ = self._init_layers(
-            [self.n_components, *decoder_sizes, n_features], dtype)
+            [self.n_components, *decoder_sizes, n_features], X)
         # output biases at the data's base rates, so training starts from the
         # independent-pixel model (Hinton 2010, section 8, for the RBM)
-        mean = X.mean(axis=0)
-        self.decoder_intercepts_[-1][...] = base_rate_biases(mean, X.shape[0], self.likelihood)
+        base = base_rate_biases(get_namespace(X).mean(X, axis=0), X.shape[0], self.likelihood)
+        self.decoder_intercepts_[-1][...] = astype(base, dtype)
         self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate)
         self._history = History()
         self._best = None
 
-    def _init_layers(self, sizes, dtype):
+    def _init_layers(self, sizes, X):
+        """Weights and biases of layers of ``sizes`` in ``X``'s dtype,
+        namespace and device."""
         coefs, intercepts = [], []
         n_layers = len(sizes) - 1
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             hidden = i < n_layers - 1
             init = HIDDEN_INITS.get(self.activation, "xavier") if hidden else "xavier"
-            W, b = INITS[init](n_in, n_out, self._rng, dtype)
+            W, b = INITS[init](n_in, n_out, self._rng, X.dtype, like=X)
             coefs.append(W)
             intercepts.append(b)
         return coefs, intercepts
@@ -319,17 +339,18 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
                 f"validation_fraction={self.validation_fraction} leaves no training "
                 f"rows out of {X.shape[0]}."
             )
-        order = rng.permutation(X.shape[0])
-        X_val, X_train = X[order[:n_val]], X[order[n_val:]]
-        eps = vae.draw_noise(rng, (n_val, self.n_components), X.dtype)
+        order = (rng.permutation(X.shape[0]) if get_namespace(X) is np
+                 else permutation(rng, X.shape[0], like=X))
+        X_val, X_train = take_rows(X, order[:n_val]), take_rows(X, order[n_val:])
+        eps = vae.draw_noise(rng, (n_val, self.n_components), X.dtype, like=X)
 
         def validation_score():
             mu, log_var = vae.encode(X_val, self._encoder())
             out = vae.decode(vae.reparameterize(mu, log_var, eps), self._decoder())
-            return float(np.mean(vae.elbo(X_val, out, mu, log_var, self.likelihood)))
+            return mean(vae.elbo(X_val, out, mu, log_var, self.likelihood))
 
         def save_best():
-            self._best = [p.copy() for p in self._params()]
+            self._best = [copy(p) for p in self._params()]
 
         return X_train, validation_score, save_best
 
@@ -348,22 +369,34 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         return (trainable_parameters(self.encoder_coefs_, self.encoder_intercepts_)
                 + trainable_parameters(self.decoder_coefs_, self.decoder_intercepts_))
 
-    def _validate_X(self, X):
-        """``X`` validated as the fitted model's input; warns when the Bernoulli
+    @property
+    def _coef(self):
+        """The encoder's first weights (whose namespace and device are the model's)."""
+        return self.encoder_coefs_[0]
+
+    def _validate_X(self, X, method):
+        """``X`` validated as the fitted model's input to ``method``, in the
+        namespace and on the device of the fit; warns when the Bernoulli
         likelihood is given values outside [0, 1]."""
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        check_fitted_namespace(self, X, "_coef", method)
+        X = validate_X(self, X, reset=False)
         self._check_range(X)
         return X
 
     def _check_finite(self, result, X, method):
         """Raise when the networks overflowed: a clear error instead of NaN."""
-        bad = ~np.isfinite(result.reshape(result.shape[0], -1)).all(axis=1)
+        xp = get_namespace(result)
+        finite = xp.isfinite(reshape(result, (result.shape[0], -1)))
+        if bool(xp.all(finite)):
+            return result
+        bad = ~np.all(to_numpy(finite), axis=1)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             raise ValueError(
                 f"{type(self).__name__}.{method}: the result of {int(bad.sum())} row(s) is "
                 f"not finite (the first is row {row}, whose largest absolute value is "
-                f"{float(np.max(np.abs(X[row]), initial=0)):.3g}): the networks overflow "
+                f"{float(np.max(np.abs(to_numpy(X[row, ...])), initial=0)):.3g}): the "
+                "networks overflow "
                 "on values this large. Scale X as the data the model was fitted on."
             )
         return result
@@ -382,9 +415,9 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             The means of q(z | x).
         """
         check_is_fitted(self)
-        X = self._validate_X(X)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            Z = vae.encode(X, self._encoder())[0].copy()
+        X = self._validate_X(X, "transform")
+        with errstate(get_namespace(X), over="ignore", invalid="ignore", divide="ignore"):
+            Z = copy(vae.encode(X, self._encoder())[0])
         return self._check_finite(Z, X, "transform")
 
     def inverse_transform(self, X):
@@ -401,13 +434,14 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             Pixel probabilities (Bernoulli likelihood) or means (Gaussian).
         """
         check_is_fitted(self)
-        Z = check_array(X, dtype=(np.float64, np.float32))
+        check_fitted_namespace(self, X, "_coef", "inverse_transform")
+        Z = check_X(X)
         if Z.shape[1] != self.n_components:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but {type(self).__name__} has "
                 f"{self.n_components} latent components."
             )
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        with errstate(get_namespace(Z), over="ignore", invalid="ignore", divide="ignore"):
             X_original = vae.LIKELIHOODS[self.likelihood].mean(vae.decode(Z, self._decoder()))
         return self._check_finite(X_original, Z, "inverse_transform")
 
@@ -431,9 +465,10 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             Samples.
         """
         check_is_fitted(self)
-        rng = rng_from(random_state)
-        dtype = self.decoder_coefs_[0].dtype
-        out = vae.decode(vae.draw_noise(rng, (int(n_samples), self.n_components), dtype),
+        W = self.decoder_coefs_[0]
+        rng = generator_for(random_state, W)
+        out = vae.decode(vae.draw_noise(rng, (int(n_samples), self.n_components), W.dtype,
+                                        like=W),
                          self._decoder())
         lik = vae.LIKELIHOODS[self.likelihood]
         return lik.mean(out) if mean else lik.sample(out, rng)
@@ -469,30 +504,34 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             {"n_importance_samples": self.n_importance_samples},
             caller_name=type(self).__name__,
         )
-        X = self._validate_X(X)
+        X = self._validate_X(X, "score_samples")
         seed = int(rng_from(self.random_state).integers(1 << 32))
         k = self.n_importance_samples
         rows = max(1, SCORE_BLOCK // (k * X.shape[1]))
         encoder, decoder = self._encoder(), self._decoder()
         scores = []
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for start in range(0, X.shape[0], rows):
-                scores.append(self._score_block(X[start : start + rows], seed, k,
+        n = X.shape[0]
+        with errstate(get_namespace(X), over="ignore", invalid="ignore", divide="ignore"):
+            for start in range(0, n, rows):
+                scores.append(self._score_block(X[start : min(start + rows, n), :], seed, k,
                                                 encoder, decoder))
-        return self._check_finite(np.concatenate(scores), X, "score_samples")
+        return self._check_finite(concat(scores), X, "score_samples")
 
     def _score_block(self, x, seed, k, encoder, decoder):
         """The bounds of the rows ``x``."""
-        eps = np.moveaxis(self._row_noise(x, seed, k), 1, 0)
+        eps = asarray(np.moveaxis(self._row_noise(x, seed, k), 1, 0), like=x)
         if k == 1:
             mu, log_var = vae.encode(x, encoder)
-            out = vae.decode(vae.reparameterize(mu, log_var, eps[0]), decoder)
+            out = vae.decode(vae.reparameterize(mu, log_var, eps[0, ...]), decoder)
             return vae.elbo(x, out, mu, log_var, self.likelihood)
         return vae.importance_weighted_log_likelihood(x, eps, encoder, decoder, self.likelihood)
 
     def _row_noise(self, X, seed, k):
         """(n, k, n_components) standard normal noise, each row's drawn from a
-        generator seeded by ``seed`` and the row's bytes."""
+        generator seeded by ``seed`` and the row's bytes: numpy's, on the host
+        (rows of another library are copied there), so that the noise of a row
+        is the same in every library."""
+        X = to_numpy(X)
         noise = np.empty((X.shape[0], k, self.n_components), dtype=X.dtype)
         for i, row in enumerate(X):
             rng = np.random.default_rng([seed, zlib.crc32(np.ascontiguousarray(row).tobytes())])
@@ -514,7 +553,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         score : float
             Mean lower bound of log p(x) in nats; higher is better.
         """
-        return float(np.mean(self.score_samples(X)))
+        return mean(self.score_samples(X))
 
     @property
     def _n_features_out(self):
@@ -525,4 +564,5 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.array_api_support = True
         return tags
