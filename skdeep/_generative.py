@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
@@ -294,6 +295,12 @@ class GaussianMixtureClassifier(BayesRuleMixin, LabeledScoreMixin, ClassifierMix
         self : object
             The fitted classifier.
         """
+        # numpy on the host: scikit-learn's GaussianMixture refuses its k-means
+        # start under array API dispatch, and the weighted EM is numpy's
+        with config_context(array_api_dispatch=False):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
         weights = None
         if sample_weight is not None:
