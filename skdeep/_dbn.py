@@ -446,7 +446,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
                 f"y contains labels {unseen.tolist()} not in classes_ "
                 f"{to_numpy(self.classes_).tolist()}; pass every class to the first partial_fit."
             )
-        return X, asarray(astype(is_class, X.dtype), like=X), X_unlabeled
+        return X, astype(asarray(is_class, like=X), X.dtype), X_unlabeled
 
     def _labels(self, Y):
         return self._classes_at(get_namespace(Y).argmax(Y, axis=1))

@@ -182,7 +182,7 @@ def importance_weighted_log_likelihood(X, eps, encoder, decoder, likelihood="ber
     log_w = empty((n_draws, n), mu.dtype, like=mu)
     per_chunk = max(1, max_elements // max(1, n * X.shape[1]))
     for start in range(0, n_draws, per_chunk):
-        z = reparameterize(mu, log_var, eps[start : start + per_chunk, ...])
+        z = reparameterize(mu, log_var, eps[start : min(start + per_chunk, n_draws), ...])
         k = z.shape[0]
         out = reshape(decode(reshape(z, (k * n, d)), decoder), (k, n, -1))
         log_w[start : start + k, :] = log_importance_weights(X, out, z, mu, log_var, likelihood)
