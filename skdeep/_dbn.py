@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import logsumexp
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -15,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import Interval, StrOptions, _fit_context, validate_method_params
 from ._deep import ATTRIBUTES_DOC, PARAMETERS_DOC, BaseDeepNetwork
+from ._kernels.network import forward
 from ._kernels.rbm import sample_units, visible_mean
 from ._pretraining import (
     check_hidden_layer_sizes,
@@ -365,7 +367,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
     _out_activation = "softmax"
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one fine-tuning epoch over ``(X, y)``.
 
         The first call builds the network, pre-training it on this ``X``.
@@ -379,21 +381,25 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
         classes : array-like of shape (n_classes,), default=None
             Every class of the whole training data; needed on the first call
             when ``y`` lacks some of them (defaults to the classes of ``y``).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the fine-tuning loss.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, incremental=True, classes=classes)
+        return self._fit(X, y, incremental=True, classes=classes, sample_weight=sample_weight)
 
-    def _validate_targets(self, X, y, first, classes=None):
+    def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first)
+        w = self._check_weights(sample_weight, X)
         unlabeled = unlabeled_mask(y)
         if first:
             check_some_labeled(unlabeled, self)
         X_unlabeled = X[unlabeled] if unlabeled.any() else None
         X, y = X[~unlabeled], y[~unlabeled]
+        w = None if w is None else w[~unlabeled]
         check_classification_targets(y)
         if classes is not None and unlabeled_mask(np.asarray(classes)).any():
             raise ValueError(f"classes must not contain the unlabeled marker {UNLABELED}.")
@@ -416,13 +422,14 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
                 f"y contains labels {unseen.tolist()} not in classes_ "
                 f"{self.classes_.tolist()}; pass every class to the first partial_fit."
             )
-        return X, (y[:, None] == self.classes_).astype(X.dtype), X_unlabeled
+        return X, (y[:, None] == self.classes_).astype(X.dtype), w, X_unlabeled
 
     def _labels(self, Y):
         return self.classes_[Y.argmax(axis=1)]
 
-    def _validation_score(self, X, Y):
-        return float(np.mean(self._forward(X).argmax(axis=1) == Y.argmax(axis=1)))
+    def _validation_score(self, X, Y, sample_weight=None):
+        correct = self._forward(X).argmax(axis=1) == Y.argmax(axis=1)
+        return float(np.average(correct, weights=sample_weight))
 
     def predict_proba(self, X):
         """Class probabilities, the softmax output.
@@ -455,7 +462,13 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
             Log-probability of each class.
         """
         check_is_fitted(self)
-        return np.log(self.predict_proba(X))
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        # log-softmax of the output layer's pre-activation: finite where the
+        # probability underflows to 0
+        Z = forward(X, self.coefs_, self.intercepts_,
+                    self.activations_[:-1] + ["identity"],
+                    batch_norms=self.batch_norms_).output
+        return Z - logsumexp(Z, axis=1, keepdims=True)
 
     def predict(self, X):
         """The most probable class of each row.
@@ -533,7 +546,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
     _out_activation = "identity"
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y):
+    def partial_fit(self, X, y, sample_weight=None):
         """Run one fine-tuning epoch over ``(X, y)``.
 
         The first call builds the network, pre-training it on this ``X``.
@@ -544,36 +557,39 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the fine-tuning loss.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, incremental=True)
+        return self._fit(X, y, incremental=True, sample_weight=sample_weight)
 
-    def _validate_targets(self, X, y, first, classes=None):
+    def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32),
                              multi_output=True, y_numeric=True, reset=first)
+        w = self._check_weights(sample_weight, X)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if first:
             # the net fits standardized targets; predict maps back to y's units
-            self.target_mean_ = Y.mean(axis=0)
-            scale = Y.std(axis=0)
+            self.target_mean_ = np.average(Y, axis=0, weights=w)
+            scale = np.sqrt(np.average((Y - self.target_mean_) ** 2, axis=0, weights=w))
             self.target_scale_ = np.where(scale > 0, scale, 1.0)
         elif Y.shape[1] != self.target_mean_.shape[0]:
             raise ValueError(
                 f"y has {Y.shape[1]} output(s), but {type(self).__name__} was fitted "
                 f"with {self.target_mean_.shape[0]}."
             )
-        return X, ((Y - self.target_mean_) / self.target_scale_).astype(X.dtype), None
+        return X, ((Y - self.target_mean_) / self.target_scale_).astype(X.dtype), w, None
 
     def _labels(self, Y):
         Y = Y * self.target_scale_ + self.target_mean_
         return Y.ravel() if Y.shape[1] == 1 else Y
 
-    def _validation_score(self, X, Y):
-        return self.score(X, self._labels(Y))
+    def _validation_score(self, X, Y, sample_weight=None):
+        return self.score(X, self._labels(Y), sample_weight=sample_weight)
 
     def predict(self, X):
         """Predicted targets.

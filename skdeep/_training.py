@@ -152,7 +152,7 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
                epoch_report=None, parameters=(), weights=(), divergence_hint="",
                tol=None, n_iter_no_change=None, validation_score=None,
                save_best=None, warn_not_converged=False, product_size=None,
-               min_updates=None):
+               min_updates=None, total_weight=None):
     """Run up to ``max_epochs`` epochs of ``step`` over minibatches of row indices.
 
     Parameters
@@ -190,6 +190,9 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
         on one BLAS thread (:func:`skdeep._kernels.parallel.blas_threads_for`).
     min_updates : int, optional
         Emit a ``ConvergenceWarning`` when the call makes fewer updates.
+    total_weight : float, optional
+        What the summed losses of an epoch are divided by (the sum of the
+        sample weights); the number of rows by default.
 
     Returns
     -------
@@ -200,7 +203,7 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
         stopped = _run_epochs(
             step, n_samples, batch_size, max_epochs, rng, history, shuffle, verbose, name,
             on_epoch_start, epoch_report, parameters, weights, divergence_hint, tol,
-            n_iter_no_change, validation_score, save_best)
+            n_iter_no_change, validation_score, save_best, total_weight or n_samples)
     if warn_not_converged and n_iter_no_change is not None and not stopped:
         warnings.warn(
             f"{name}: maximum number of epochs ({max_epochs}) reached and the "
@@ -220,7 +223,7 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
 
 def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, verbose,
                 name, on_epoch_start, epoch_report, parameters, weights, divergence_hint,
-                tol, n_iter_no_change, validation_score, save_best):
+                tol, n_iter_no_change, validation_score, save_best, total_weight):
     slices = batch_slices(n_samples, batch_size)
     for _ in range(max_epochs):
         epoch = history.n_epochs
@@ -234,7 +237,7 @@ def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, 
         for s in slices:
             total += step(indices[s])
             history.t += 1
-        loss = total / n_samples
+        loss = total / total_weight
         extra = {}
         if epoch_report is not None:
             loss, extra = epoch_report()

@@ -20,7 +20,17 @@ output delta of the other.
 from dataclasses import dataclass, field
 
 from .activations import ACTIVATIONS, DERIVATIVES
-from .backend import astype, copy, full, get_namespace, scalars, squared_norm, vecdot, zeros
+from .backend import (
+    as_scalar,
+    astype,
+    copy,
+    full,
+    get_namespace,
+    scalars,
+    squared_norm,
+    vecdot,
+    zeros,
+)
 from .draws import random
 from .losses import LOSSES, output_delta
 
@@ -239,22 +249,30 @@ def backward(fwd, delta, coefs, activations, *, batch_norms=None, trainable=None
 
 def loss_and_gradients(X, Y, coefs, intercepts, activations, loss, *, alpha=0.0,
                        dropout=None, batch_norms=None, trainable=None,
-                       training=True, rng=None, input_delta=False, objective=True):
+                       training=True, rng=None, input_delta=False, objective=True,
+                       sample_weight=None):
     """Mean loss plus L2 penalty of the network on ``(X, Y)``, and its gradients.
 
     The objective is ``(sum_rows LOSSES[loss] + alpha / 2 * sum ||W||^2) / n``
     over the ``n`` rows (trainable weights only): the penalty is scaled by the
     batch as in scikit-learn's ``MLPClassifier``, so that ``alpha`` means the
-    same in both. Returns ``(objective, summed_loss, Gradients)``; with
-    ``objective=False`` the objective is not computed (None), which saves a
-    pass over the weights when only the gradients are needed.
+    same in both. With ``sample_weight`` each row's loss is weighted and ``n``
+    is the sum of the weights (a row of weight 2 counts as two rows).
+    Returns ``(objective, summed_loss, Gradients)``, the summed loss weighted;
+    with ``objective=False`` the objective is not computed (None), which saves
+    a pass over the weights when only the gradients are needed.
     """
-    n = X.shape[0]
+    n = X.shape[0] if sample_weight is None else (as_scalar(get_namespace(X).sum(
+        sample_weight)) or 1.0)
     alpha = alpha / n
     fwd = forward(X, coefs, intercepts, activations, dropout=dropout,
                   batch_norms=batch_norms, trainable=trainable, training=training, rng=rng)
-    summed = LOSSES[loss].value(Y, fwd.output)
     delta = output_delta(loss, Y, fwd.output, activations[-1])
+    if sample_weight is None:
+        summed = LOSSES[loss].value(Y, fwd.output)
+    else:
+        summed = LOSSES[loss].weighted_value(Y, fwd.output, sample_weight)
+        delta *= sample_weight[:, None]
     delta /= n
     grads = backward(fwd, delta, coefs, activations, batch_norms=batch_norms,
                      trainable=trainable, alpha=alpha, input_delta=input_delta)
