@@ -25,12 +25,14 @@ from ._kernels.backend import (
     asarray,
     astype,
     get_namespace,
+    logsumexp,
     mean,
     reshape,
     to_numpy,
     widest_float,
 )
 from ._kernels.backend import device as array_device
+from ._kernels.network import forward
 from ._kernels.rbm import sample_units, visible_mean
 from ._pretraining import (
     check_hidden_layer_sizes,
@@ -386,7 +388,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
     _out_activation = "softmax"
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one fine-tuning epoch over ``(X, y)``.
 
         The first call builds the network, pre-training it on this ``X``.
@@ -400,16 +402,19 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
         classes : array-like of shape (n_classes,), default=None
             Every class of the whole training data; needed on the first call
             when ``y`` lacks some of them (defaults to the classes of ``y``).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the fine-tuning loss.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, incremental=True, classes=classes)
+        return self._fit(X, y, incremental=True, classes=classes, sample_weight=sample_weight)
 
-    def _validate_targets(self, X, y, first, classes=None):
+    def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
         X, y = validate_X_y(self, X, y, reset=first)
+        w = self._check_weights(sample_weight, X)
         # y is in X's namespace and on its device, unless its labels are strings
         xp = get_namespace(y)
         unlabeled = unlabeled_mask(y)
@@ -418,6 +423,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
         rows = unlabeled if get_namespace(X) is xp else asarray(unlabeled, like=X)
         X_unlabeled = X[rows] if bool(xp.any(unlabeled)) else None
         X, y = X[~rows], y[~unlabeled]
+        w = None if w is None else w[~rows]
         check_classification_targets(y)
         if classes is not None and unlabeled_mask(np.asarray(classes)).any():
             raise ValueError(f"classes must not contain the unlabeled marker {UNLABELED}.")
@@ -446,7 +452,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
                 f"y contains labels {unseen.tolist()} not in classes_ "
                 f"{to_numpy(self.classes_).tolist()}; pass every class to the first partial_fit."
             )
-        return X, astype(asarray(is_class, like=X), X.dtype), X_unlabeled
+        return X, astype(asarray(is_class, like=X), X.dtype), w, X_unlabeled
 
     def _labels(self, Y):
         return self._classes_at(get_namespace(Y).argmax(Y, axis=1))
@@ -462,12 +468,16 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
             return labels if labels.dtype.kind in "OUS" else asarray(labels, like=indices)
         return get_namespace(classes).take(classes, indices, axis=0)
 
-    def _validation_score(self, X, Y):
+    def _validation_score(self, X, Y, sample_weight=None):
         xp = get_namespace(X)
-        hits = xp.argmax(self._forward(X), axis=1) == xp.argmax(Y, axis=1)
+        correct = xp.argmax(self._forward(X), axis=1) == xp.argmax(Y, axis=1)
         if xp is np:
-            return float(np.mean(hits))
-        return mean(xp.astype(hits, widest_float(xp, array_device(X))))
+            return float(np.average(correct, weights=sample_weight))
+        correct = xp.astype(correct, widest_float(xp, array_device(X)))
+        if sample_weight is None:
+            return mean(correct)
+        w = xp.astype(sample_weight, correct.dtype)
+        return float(xp.sum(correct * w) / xp.sum(w))
 
     def predict_proba(self, X):
         """Class probabilities, the softmax output.
@@ -502,8 +512,13 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
         """
         check_is_fitted(self)
         check_fitted_namespace(self, X, "_coef", "predict_log_proba")
-        proba = self.predict_proba(X)
-        return get_namespace(proba).log(proba)
+        X = validate_X(self, X, reset=False)
+        # log-softmax of the output layer's pre-activation: finite where the
+        # probability underflows to 0
+        Z = forward(X, self.coefs_, self.intercepts_,
+                    self.activations_[:-1] + ["identity"],
+                    batch_norms=self.batch_norms_).output
+        return Z - logsumexp(Z, axis=1)[:, None]
 
     def predict(self, X):
         """The most probable class of each row.
@@ -583,7 +598,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
     _out_activation = "identity"
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y):
+    def partial_fit(self, X, y, sample_weight=None):
         """Run one fine-tuning epoch over ``(X, y)``.
 
         The first call builds the network, pre-training it on this ``X``.
@@ -594,42 +609,50 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the fine-tuning loss.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, incremental=True)
+        return self._fit(X, y, incremental=True, sample_weight=sample_weight)
 
-    def _validate_targets(self, X, y, first, classes=None):
+    def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
         X, y = validate_X_y(self, X, y, multi_output=True, y_numeric=True, reset=first)
+        w = self._check_weights(sample_weight, X)
         Y = reshape(y, (-1, 1)) if y.ndim == 1 else y
         xp = get_namespace(Y)
         if first and xp is np:
             # the net fits standardized targets; predict maps back to y's units
-            self.target_mean_ = Y.mean(axis=0)
-            scale = Y.std(axis=0)
+            self.target_mean_ = np.average(Y, axis=0, weights=w)
+            scale = np.sqrt(np.average((Y - self.target_mean_) ** 2, axis=0, weights=w))
             self.target_scale_ = np.where(scale > 0, scale, 1.0)
         elif first:
             if not xp.isdtype(Y.dtype, "real floating"):  # as numpy: integers to float64
                 Y = xp.astype(Y, widest_float(xp, array_device(Y)))
-            self.target_mean_ = xp.mean(Y, axis=0)
-            scale = xp.std(Y, axis=0)
+            if w is None:
+                self.target_mean_ = xp.mean(Y, axis=0)
+                scale = xp.std(Y, axis=0)
+            else:  # weighted mean and standard deviation
+                wy = xp.astype(w, Y.dtype)[:, None]
+                self.target_mean_ = xp.sum(wy * Y, axis=0) / xp.sum(wy)
+                scale = xp.sqrt(xp.sum(wy * (Y - self.target_mean_) ** 2, axis=0) / xp.sum(wy))
             self.target_scale_ = xp.where(scale > 0, scale, xp.ones_like(scale))
         elif Y.shape[1] != self.target_mean_.shape[0]:
             raise ValueError(
                 f"y has {Y.shape[1]} output(s), but {type(self).__name__} was fitted "
                 f"with {self.target_mean_.shape[0]}."
             )
-        return X, astype((Y - self.target_mean_) / self.target_scale_, X.dtype), None
+        return X, astype((Y - self.target_mean_) / self.target_scale_, X.dtype), w, None
 
     def _labels(self, Y):
         Y = Y * self.target_scale_ + self.target_mean_
         return reshape(Y, (-1,)) if Y.shape[1] == 1 else Y
 
-    def _validation_score(self, X, Y):
-        return self.score(X, self._labels(Y))
+    def _validation_score(self, X, Y, sample_weight=None):
+        return self.score(X, self._labels(Y), sample_weight=sample_weight)
 
     def predict(self, X):
         """Predicted targets.

@@ -16,7 +16,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import Interval, StrOptions, _check_sample_weight, _fit_context
 from ._kernels import draws
 from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels.backend import (
@@ -113,10 +113,11 @@ class BaseDeepNetwork(BaseEstimator):
     """Pre-training (or transfer) then back-propagation fine-tuning.
 
     Subclasses set ``_loss`` and ``_out_activation`` and implement
-    ``_validate_targets(X, y, first, classes)`` returning ``(X, Y, X_unlabeled)``
-    with ``Y`` the 2-D network targets of the rows ``X`` and ``X_unlabeled``
-    the rows without a target (or None), ``_labels(Y)`` (``y`` back from
-    ``Y``) and ``_validation_score(X, Y)``. Pre-training uses every row,
+    ``_validate_targets(X, y, first, classes, sample_weight)`` returning
+    ``(X, Y, w, X_unlabeled)`` with ``Y`` the 2-D network targets of the rows
+    ``X``, ``w`` their weights (or None) and ``X_unlabeled`` the rows without a
+    target (or None), ``_labels(Y)`` (``y`` back from ``Y``) and
+    ``_validation_score(X, Y, sample_weight)``. Pre-training uses every row,
     fine-tuning the rows with targets; the held-out rows of
     ``early_stopping`` take no part in pre-training either.
     """
@@ -316,7 +317,7 @@ class BaseDeepNetwork(BaseEstimator):
 
     # ------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Build the network (unless ``warm_start`` continues a fit), then fine-tune.
 
         Parameters
@@ -324,47 +325,53 @@ class BaseDeepNetwork(BaseEstimator):
         X : array-like of shape (n_samples, n_features)
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Class labels (classifier) or targets (regressor).
+            Class labels (classifier; ``-1`` marks an unlabeled row) or targets
+            (regressor).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the fine-tuning loss (a row of weight 2
+            counts as two rows in the mean of its minibatch), as in
+            scikit-learn's ``MLPClassifier``; pre-training, which learns from
+            the inputs alone, is not weighted.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, incremental=False)
+        return self._fit(X, y, incremental=False, sample_weight=sample_weight)
 
-    def _fit(self, X, y, incremental, classes=None):
+    def _fit(self, X, y, incremental, classes=None, sample_weight=None):
         first = not ((incremental or self.warm_start) and hasattr(self, "coefs_"))
-        X, Y, X_unlabeled = self._validate_targets(X, y, first, classes)
+        X, Y, w, X_unlabeled = self._validate_targets(X, y, first, classes, sample_weight)
         if first or not incremental:
             self._rng = generator_for(self.random_state, X)
         validation = None
         if self.early_stopping and not incremental:
-            X, Y, validation = self._validation_split(X, Y)
+            X, Y, w, validation = self._validation_split(X, Y, w)
         if first:
             self._build(X, self._labels(Y), Y.shape[1], X_unlabeled)
         else:
             X = self._continue_with(X)
         if X.shape[0]:  # a later partial_fit may bring unlabeled rows only
-            self._fine_tune(X, Y, validation, incremental)
+            self._fine_tune(X, Y, w, validation, incremental)
         return self
 
-    def _validation_split(self, X, Y):
-        """``(X, Y, (X_val, Y_val))``: the ``early_stopping`` split, stratified
-        by class for a classifier (``Y`` is one-hot there)."""
+    def _validation_split(self, X, Y, w):
+        """``(X, Y, w, (X_val, Y_val, w_val))``: the ``early_stopping`` split,
+        stratified by class for a classifier (``Y`` is one-hot there)."""
         seed = int(self._rng.integers(np.iinfo(np.int32).max))
+        arrays = (X, Y) if w is None else (X, Y, w)
         try:
             if get_namespace(X) is np:
-                X, X_val, Y, Y_val = train_test_split(
-                    X, Y, test_size=self.validation_fraction, random_state=seed,
+                parts = train_test_split(
+                    *arrays, test_size=self.validation_fraction, random_state=seed,
                     stratify=Y if is_classifier(self) else None)
             else:  # the same rows, drawn on the host, gathered on the device
                 train, val = train_test_split(
                     np.arange(X.shape[0]), test_size=self.validation_fraction,
                     random_state=seed, stratify=to_numpy(Y) if is_classifier(self) else None)
                 train, val = (asarray(rows, like=X) for rows in (train, val))
-                X, X_val = take_rows(X, train), take_rows(X, val)
-                Y, Y_val = take_rows(Y, train), take_rows(Y, val)
+                parts = [take_rows(a, rows) for a in arrays for rows in (train, val)]
         except ValueError as exc:
             raise ValueError(
                 f"early_stopping cannot hold out validation_fraction="
@@ -373,7 +380,16 @@ class BaseDeepNetwork(BaseEstimator):
                    if is_classifier(self) else "")
                 + f" ({exc}); raise validation_fraction or set early_stopping=False."
             ) from None
-        return X, Y, (X_val, Y_val)
+        X, X_val, Y, Y_val = parts[:4]
+        w, w_val = parts[4:] if w is not None else (None, None)
+        return X, Y, w, (X_val, Y_val, w_val)
+
+    @staticmethod
+    def _check_weights(sample_weight, X):
+        """``sample_weight`` as an array of X's dtype, or None."""
+        if sample_weight is None:
+            return None
+        return _check_sample_weight(sample_weight, X, dtype=X.dtype)
 
     def _continue_with(self, X):
         """A later ``partial_fit`` or warm start: ``X`` in the network's dtype,
@@ -402,14 +418,14 @@ class BaseDeepNetwork(BaseEstimator):
     def _hidden_sizes(self):
         return [W.shape[1] for W in self.coefs_[:-1]]
 
-    def _loss_and_gradients(self, X, Y, rng, objective=True):
+    def _loss_and_gradients(self, X, Y, rng, objective=True, sample_weight=None):
         return loss_and_gradients(
             X, Y, self.coefs_, self.intercepts_, self.activations_, self._loss,
             alpha=self.alpha, dropout=[self.input_dropout] + [self.dropout] * (len(self.coefs_) - 1),
             batch_norms=self.batch_norms_, trainable=self._trainable, rng=rng,
-            objective=objective)
+            objective=objective, sample_weight=sample_weight)
 
-    def _fine_tune(self, X, Y, validation, incremental):
+    def _fine_tune(self, X, Y, w, validation, incremental):
         if self._optimizer_name != self.optimizer:  # changed by set_params: new state
             self._make_optimizer()
         rng = self._rng
@@ -420,8 +436,10 @@ class BaseDeepNetwork(BaseEstimator):
 
         def step(rows):
             Xb, Yb = take_rows(X, rows), take_rows(Y, rows)
+            wb = None if w is None else take_rows(w, rows)
             if self._optimizer is not None:
-                _, summed, grads = self._loss_and_gradients(Xb, Yb, rng, objective=False)
+                _, summed, grads = self._loss_and_gradients(Xb, Yb, rng, objective=False,
+                                                            sample_weight=wb)
                 self._optimizer.step(params, grads.as_list())
                 return summed
             seed = int(rng.integers(np.iinfo(np.int64).max))
@@ -429,7 +447,7 @@ class BaseDeepNetwork(BaseEstimator):
 
             def objective(_):  # the same dropout masks at every evaluation
                 value, summed, grads = self._loss_and_gradients(
-                    Xb, Yb, draws.generator(seed, like=Xb))
+                    Xb, Yb, draws.generator(seed, like=Xb), sample_weight=wb)
                 first_loss.append(summed)
                 return value, grads.as_list()
 
@@ -452,6 +470,7 @@ class BaseDeepNetwork(BaseEstimator):
 
         stopped = run_epochs(
             step, X.shape[0], batch_size=self.batch_size_, on_epoch_start=schedule,
+            total_weight=None if w is None else float(get_namespace(w).sum(w)),
             max_epochs=1 if incremental else self.max_iter, rng=rng,
             history=self._history, shuffle=self.shuffle, verbose=self.verbose,
             name=type(self).__name__,
@@ -543,17 +562,18 @@ PARAMETERS_DOC = """
         data set is pre-trained as thoroughly as a large one (Hinton &
         Salakhutdinov 2006 use 50 epochs of MNIST).
     pretrain_learning_rate : float or 'auto', default='auto'
-        Learning rate of the pre-training (momentum SGD on the batch mean).
-        'auto' is 0.1 for layers of binary/bounded units and 0.001 for a layer
-        with real-valued units (Gaussian visible units, a linear code), as
-        Hinton & Salakhutdinov (2006); a number applies to every layer.
+        Learning rate of the pre-training. RBM layers take momentum steps on
+        the batch mean: 'auto' is 0.1 where both layers are binary and 0.001
+        for a layer with real-valued units (Gaussian visible units, a linear
+        code), as Hinton & Salakhutdinov (2006). Autoencoder layers take Adam
+        steps: 'auto' is Adam's 0.001. A number applies to every layer.
     pretrain_batch_size : int or 'auto', default='auto'
         Rows per pre-training minibatch; 'auto' is about a hundredth of the
         rows, between 20 and 100.
     pretrain_k : int, default=1
         Gibbs steps of CD-k (``pretraining='rbm'``).
     pretrain_momentum : float in [0, 1) or 'hinton', default='hinton'
-        Momentum of the pre-training; 'hinton' is 0.5 for 5 epochs, then 0.9.
+        Momentum of RBM pre-training; 'hinton' is 0.5 for 5 epochs, then 0.9.
     pretrain_weight_decay : float, default=0.0002
         L2 penalty on the pre-training weights.
     init_layers : estimator or None, default=None

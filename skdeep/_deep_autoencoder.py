@@ -50,17 +50,18 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         minibatch updates and 10 epochs (Hinton & Salakhutdinov use 50 epochs
         of MNIST).
     pretrain_learning_rate : float or 'auto', default='auto'
-        Learning rate of the layer learners. 'auto' is 0.1 for layers of
-        logistic units and 0.001 for a layer with linear units (the code
-        layer, and the bottom layer of real-valued data), the paper's rates;
-        a number applies to every layer.
+        Learning rate of the layer learners. RBM layers take momentum steps:
+        'auto' is 0.1 for layers of logistic units and 0.001 for a layer with
+        linear units (the code layer, and the bottom layer of real-valued
+        data), the paper's rates. Autoencoder layers take Adam steps: 'auto'
+        is Adam's 0.001. A number applies to every layer.
     pretrain_batch_size : int or 'auto', default='auto'
         Rows per pre-training minibatch; 'auto' is about a hundredth of the
         rows, between 20 and 100.
     pretrain_k : int, default=1
         Gibbs steps of CD-k (``pretraining='rbm'``).
     pretrain_momentum : float in [0, 1) or 'hinton', default='hinton'
-        Momentum of the pre-training; 'hinton' is 0.5 for 5 epochs, then 0.9.
+        Momentum of RBM pre-training; 'hinton' is 0.5 for 5 epochs, then 0.9.
     pretrain_weight_decay : float, default=0.0002
         L2 penalty on the pre-training weights.
     init : {'auto', 'xavier', 'lecun', 'he'}, default='auto'
@@ -293,14 +294,14 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
     def _loss(self):
         return RECONSTRUCTION_LOSSES[self.loss][0]
 
-    def _validate_targets(self, X, y, first, classes=None):
+    def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
         if not first:
             check_fitted_namespace(self, X, "_coef", "partial_fit")
         X = validate_X(self, X, reset=first)
         self._check_range(X)
-        return X, X, None
+        return X, X, None, None
 
-    def _validation_score(self, X, y):
+    def _validation_score(self, X, y, sample_weight=None):
         return -mean(squared_errors(X, self._decode(self._encode(X))))
 
     def _build(self, X, y, n_outputs, X_unlabeled=None):

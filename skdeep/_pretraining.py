@@ -17,6 +17,7 @@ from sklearn.base import clone
 
 from ._autoencoder import Autoencoder
 from ._compat import validate_parameter_constraints
+from ._kernels.optimizers import DEFAULT_LEARNING_RATES
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, rng_from
 from ._training import InputRangeWarning
 
@@ -47,11 +48,15 @@ def per_layer(value, n_layers, name, estimator=None):
     return [value] * n_layers
 
 
-#: 'auto' step of a layer learner's updates (gradient of the batch mean, with
+#: 'auto' step of an RBM layer's updates (gradient of the batch mean, with
 #: momentum): 0.1 where both layers are binary (Hinton 2010, section 4); a
 #: layer with linear units -- real-valued input or a linear code -- takes a
 #: hundredth (Hinton & Salakhutdinov 2006: 0.001 for the linear code layer)
 LEARNING_RATES = {"binary": 0.1, "linear": 0.001}
+#: the update rule of autoencoder layers, at its own default step: Adam's steps
+#: do not grow with the input's scale or width, where momentum SGD at 0.1 killed
+#: every rectifier unit on MNIST and diverged on unscaled data
+AUTOENCODER_OPTIMIZER = "adam"
 #: 'auto' pre-training length: enough epochs for this many minibatch updates
 #: per layer, within [MIN_EPOCHS, MAX_EPOCHS] (a small data set needs more
 #: epochs for the same number of updates)
@@ -113,6 +118,7 @@ def _learner(pretraining, visible, hidden, activation):
     fixed = {
         "activation": "identity" if hidden == "gaussian" else activation,
         "loss": "squared_error" if visible == "gaussian" else "cross_entropy",
+        "optimizer": AUTOENCODER_OPTIMIZER,
     }
     if pretraining == "denoising":
         fixed["noise"] = "masking"
@@ -179,7 +185,9 @@ def make_layer_learners(pretraining, hidden_layer_sizes, *, settings=None,
         params.update({key: value for key, value in kwargs.items() if key in accepted})
         if params.get("learning_rate", None) == "auto":
             linear = "gaussian" in (visible, hidden)
-            params["learning_rate"] = LEARNING_RATES["linear" if linear else "binary"]
+            params["learning_rate"] = (
+                DEFAULT_LEARNING_RATES[AUTOENCODER_OPTIMIZER] if cls is Autoencoder
+                else LEARNING_RATES["linear" if linear else "binary"])
         params.update(fixed, n_components=int(size))
         learners.append(cls(**params))
     return learners

@@ -191,7 +191,7 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
                epoch_report=None, parameters=(), weights=(), divergence_hint="",
                tol=None, n_iter_no_change=None, validation_score=None,
                save_best=None, warn_not_converged=False, product_size=None,
-               min_updates=None, like=None):
+               min_updates=None, total_weight=None, like=None):
     """Run up to ``max_epochs`` epochs of ``step`` over minibatches of row indices.
 
     Parameters
@@ -235,6 +235,9 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
         :mod:`skdeep._kernels.draws` for another library). Losses that steps
         return as arrays on a device are summed there, and each epoch brings
         its loss and the divergence check's two maxima to the host at once.
+    total_weight : float, optional
+        What the summed losses of an epoch are divided by (the sum of the
+        sample weights); the number of rows by default.
 
     Returns
     -------
@@ -245,7 +248,7 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
         stopped = _run_epochs(
             step, n_samples, batch_size, max_epochs, rng, history, shuffle, verbose, name,
             on_epoch_start, epoch_report, parameters, weights, divergence_hint, tol,
-            n_iter_no_change, validation_score, save_best, like)
+            n_iter_no_change, validation_score, save_best, total_weight or n_samples, like)
     if warn_not_converged and n_iter_no_change is not None and not stopped:
         warnings.warn(
             f"{name}: maximum number of epochs ({max_epochs}) reached and the "
@@ -265,7 +268,7 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
 
 def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, verbose,
                 name, on_epoch_start, epoch_report, parameters, weights, divergence_hint,
-                tol, n_iter_no_change, validation_score, save_best, like):
+                tol, n_iter_no_change, validation_score, save_best, total_weight, like):
     slices = batch_slices(n_samples, batch_size)
     on_device = get_namespace(like) is not np
     for _ in range(max_epochs):
@@ -286,7 +289,7 @@ def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, 
         for s in slices:
             total += step(indices[s])
             history.t += 1
-        loss = total / n_samples
+        loss = total / total_weight
         extra = {}
         if epoch_report is not None:
             loss, extra = epoch_report()

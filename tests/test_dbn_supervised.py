@@ -2,6 +2,7 @@
 
 import pickle
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -369,3 +370,20 @@ def test_pretraining_settings_reach_the_layer_learners(pretraining, learner, dig
                 layer.weight_decay) == (2, 0.05, 20, 0.5, 0.001)
         assert getattr(layer, "k", 2) == 2
         assert getattr(layer, "noise", None) == ("masking" if pretraining == "denoising" else None)
+
+
+@pytest.mark.parametrize("cls", [DBNClassifier, DBNRegressor])
+def test_integer_sample_weights_equal_repeated_rows_in_full_batches(cls, rng):
+    # one batch holding every row, no shuffling: a row of weight k is k rows
+    X = rng.random((30, 4))
+    y = (X[:, 0] > 0.5).astype(int) if cls is DBNClassifier else X @ [1.0, -2.0, 0.5, 3.0]
+    w = rng.integers(0, 4, 30)
+    params = dict(hidden_layer_sizes=(5,), pretraining=None, batch_size=1000, shuffle=False,
+                  max_iter=20, tol=0.0, n_iter_no_change=100, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = cls(**params).fit(X, y, sample_weight=w)
+        repeated = cls(**params).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    for a, b in zip(weighted.coefs_, repeated.coefs_):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-9)

@@ -261,7 +261,7 @@ def test_values_outside_the_unit_interval_warn_once(tiny_binary):
     assert "[0, 1]" in messages[0] and "MinMaxScaler" in messages[0]
     assert "GaussianBernoulliRBM" in messages[0]
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error", InputRangeWarning)
         rbm(n_iter=1).fit(tiny_binary)
         rbm(GaussianBernoulliRBM, n_iter=1).fit(2.0 * tiny_binary)
 

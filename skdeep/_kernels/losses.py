@@ -1,7 +1,8 @@
 """Losses of a network's output, summed over rows.
 
 ``LOSSES[name].value(Y, A)`` is the loss of outputs ``A`` against targets ``Y``
-summed over the rows; ``gradient(Y, A)`` its derivative with respect to ``A``.
+summed over the rows (``weighted_value(Y, A, w)``: each row's loss weighted by
+``w``); ``gradient(Y, A)`` its derivative with respect to ``A``.
 Each loss has a canonical output activation (its matching link) with which the
 gradient with respect to the pre-activation is simply ``A - Y``;
 :func:`output_delta` uses that shortcut and otherwise chains the activation's
@@ -19,7 +20,14 @@ def _clip(A):
     return xp.clip(A, eps, 1 - eps)
 
 
-class SquaredError:
+class _Loss:
+    @classmethod
+    def weighted_value(cls, Y, A, sample_weight):
+        """``sum_i sample_weight[i] * L(Y[i], A[i])``."""
+        return as_scalar(vecdot(cls.rows(Y, A), sample_weight, axis=None))
+
+
+class SquaredError(_Loss):
     """L(y, a) = ||a - y||^2 / 2 per row; canonical with the identity output."""
 
     canonical = "identity"
@@ -30,11 +38,16 @@ class SquaredError:
         return 0.5 * as_scalar(vecdot(D, D, axis=None))
 
     @staticmethod
+    def rows(Y, A):
+        D = A - Y
+        return 0.5 * vecdot(D, D, axis=-1)
+
+    @staticmethod
     def gradient(Y, A):
         return A - Y
 
 
-class LogLoss:
+class LogLoss(_Loss):
     """Multiclass cross-entropy L(y, a) = -sum_k y_k log a_k; canonical with softmax."""
 
     canonical = "softmax"
@@ -44,11 +57,15 @@ class LogLoss:
         return -as_scalar(get_namespace(A).sum(xlogy(Y, _clip(A))))
 
     @staticmethod
+    def rows(Y, A):
+        return -get_namespace(A).sum(xlogy(Y, _clip(A)), axis=1)
+
+    @staticmethod
     def gradient(Y, A):
         return -Y / _clip(A)
 
 
-class BinaryLogLoss:
+class BinaryLogLoss(_Loss):
     """Cross-entropy of targets in [0, 1]:
     L(y, a) = -sum_k y_k log a_k + (1 - y_k) log(1 - a_k); canonical with logistic."""
 
@@ -58,6 +75,11 @@ class BinaryLogLoss:
     def value(Y, A):
         A = _clip(A)
         return -as_scalar(get_namespace(A).sum(xlogy(Y, A) + xlogy(1 - Y, 1 - A)))
+
+    @staticmethod
+    def rows(Y, A):
+        A = _clip(A)
+        return -get_namespace(A).sum(xlogy(Y, A) + xlogy(1 - Y, 1 - A), axis=1)
 
     @staticmethod
     def gradient(Y, A):

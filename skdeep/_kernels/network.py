@@ -19,8 +19,19 @@ output delta of the other.
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .activations import ACTIVATIONS, DERIVATIVES
-from .backend import astype, copy, full, get_namespace, scalars, squared_norm, vecdot, zeros
+from .backend import (
+    astype,
+    copy,
+    full,
+    get_namespace,
+    scalars,
+    squared_norm,
+    vecdot,
+    zeros,
+)
 from .draws import random
 from .losses import LOSSES, output_delta
 
@@ -224,7 +235,7 @@ def backward(fwd, delta, coefs, activations, *, batch_norms=None, trainable=None
                 grads.gammas[i], grads.betas[i] = g_gamma, g_beta
         if trainable[i]:
             g = fwd.inputs[i].T @ delta
-            if alpha:
+            if not isinstance(alpha, (int, float)) or alpha:  # an array: no host test
                 g += alpha * coefs[i]
             grads.coefs[i] = g
             grads.intercepts[i] = get_namespace(delta).sum(delta, axis=0)
@@ -237,29 +248,47 @@ def backward(fwd, delta, coefs, activations, *, batch_norms=None, trainable=None
     return grads
 
 
+def _weight_total(sample_weight):
+    """The sum of the weights (1 where it is 0): a float for numpy, a 0-d
+    array on the device otherwise (no transfer to the host per batch)."""
+    xp = get_namespace(sample_weight)
+    total = xp.sum(sample_weight)
+    if xp is np:
+        return float(total) or 1.0
+    return xp.where(total > 0, total, xp.ones_like(total))
+
+
 def loss_and_gradients(X, Y, coefs, intercepts, activations, loss, *, alpha=0.0,
                        dropout=None, batch_norms=None, trainable=None,
-                       training=True, rng=None, input_delta=False, objective=True):
+                       training=True, rng=None, input_delta=False, objective=True,
+                       sample_weight=None):
     """Mean loss plus L2 penalty of the network on ``(X, Y)``, and its gradients.
 
     The objective is ``(sum_rows LOSSES[loss] + alpha / 2 * sum ||W||^2) / n``
     over the ``n`` rows (trainable weights only): the penalty is scaled by the
     batch as in scikit-learn's ``MLPClassifier``, so that ``alpha`` means the
-    same in both. Returns ``(objective, summed_loss, Gradients)``; with
-    ``objective=False`` the objective is not computed (None), which saves a
-    pass over the weights when only the gradients are needed.
+    same in both. With ``sample_weight`` each row's loss is weighted and ``n``
+    is the sum of the weights (a row of weight 2 counts as two rows).
+    Returns ``(objective, summed_loss, Gradients)``, the summed loss weighted;
+    with ``objective=False`` the objective is not computed (None), which saves
+    a pass over the weights when only the gradients are needed.
     """
-    n = X.shape[0]
-    alpha = alpha / n
+    n = X.shape[0] if sample_weight is None else _weight_total(sample_weight)
+    alpha = alpha / n if alpha else 0.0
     fwd = forward(X, coefs, intercepts, activations, dropout=dropout,
                   batch_norms=batch_norms, trainable=trainable, training=training, rng=rng)
-    summed = LOSSES[loss].value(Y, fwd.output)
     delta = output_delta(loss, Y, fwd.output, activations[-1])
+    if sample_weight is None:
+        summed = LOSSES[loss].value(Y, fwd.output)
+    else:
+        summed = LOSSES[loss].weighted_value(Y, fwd.output, sample_weight)
+        delta *= sample_weight[:, None]
     delta /= n
     grads = backward(fwd, delta, coefs, activations, batch_norms=batch_norms,
                      trainable=trainable, alpha=alpha, input_delta=input_delta)
     if not objective:
         return None, summed, grads
     trainable = _per_layer(trainable, len(coefs), True)
-    penalty = sum(squared_norm(W) for W, t in zip(coefs, trainable) if t) if alpha else 0.0
+    penalty = (sum(squared_norm(W) for W, t in zip(coefs, trainable) if t)
+               if not isinstance(alpha, (int, float)) or alpha else 0.0)
     return summed / n + 0.5 * alpha * penalty, summed, grads
