@@ -179,6 +179,20 @@ def test_array_api_strict_fits_numpys_model(name, data):
         assert_allclose(to_numpy(result), expected, rtol=RTOL, atol=1e-10, err_msg=method)
 
 
+@pytest.mark.parametrize("name", ["DBNClassifier", "DBNRegressor"])
+def test_array_api_strict_sample_weights_fit_numpys_model(name, data):
+    est, kind = ESTIMATORS[name]
+    args = fit_args(kind, data)
+    w = np.random.default_rng(0).integers(0, 3, len(args[0])).astype(float)
+    reference = clone(est).fit(*args, sample_weight=w)
+    with sklearn.config_context(array_api_dispatch=True):
+        fitted = clone(est).fit(*[strict(a) for a in args], sample_weight=strict(w))
+    for key, a in fitted_arrays(fitted).items():
+        assert_allclose(to_numpy(a), fitted_arrays(reference)[key], rtol=RTOL, atol=1e-12,
+                        err_msg=key)
+    assert_allclose(fitted.loss_curve_, reference.loss_curve_, rtol=RTOL)
+
+
 def test_array_api_strict_log_partition_and_pcd_partial_fit(data):
     X = data["X"]
     ref = clone(ESTIMATORS["BernoulliRBM"][0])
@@ -373,6 +387,8 @@ class HostTransfers:
     ("GaussianBernoulliRBM", {}),
     ("Autoencoder", {}),
     ("DBNClassifier", {"pretraining": "denoising", "early_stopping": False}),
+    ("DBNClassifier", {"pretraining": None, "early_stopping": True, "alpha": 1e-3,
+                       "sample_weight": True}),
     ("DBNRegressor", {}),
     ("VariationalAutoencoder", {"early_stopping": False}),
 ])
@@ -383,11 +399,18 @@ def test_host_transfers_do_not_grow_with_the_number_of_minibatches(name, params,
     counts = []
     with monkeypatch.context() as patch:
         transfers = HostTransfers(patch)
+        weighted = params.pop("sample_weight", False)
         for batch_size in (40, 10):
             key = "pretrain_batch_size" if name.startswith("DBN") else "batch_size"
             transfers.count = 0
-            fit_in(cpu_tensor, name, data, **params, **{key: batch_size},
-                   **({"batch_size": batch_size} if name.startswith("DBN") else {}))
+            est, kind = ESTIMATORS[name]
+            est = clone(est).set_params(**params, **{key: batch_size}, **(
+                {"batch_size": batch_size} if name.startswith("DBN") else {}))
+            args = [cpu_tensor(a) for a in fit_args(kind, data)]
+            fit_params = {"sample_weight": cpu_tensor(np.arange(len(args[0])) % 3 + 0.5)
+                          } if weighted else {}
+            with sklearn.config_context(array_api_dispatch=True):
+                est.fit(*args, **fit_params)
             counts.append(transfers.count)
     assert 0 < counts[0] == counts[1], counts
 
