@@ -114,7 +114,8 @@ def _grid(grid):
 
 
 def _named(model):
-    return Pipeline([("scale", MinMaxScaler()), ("model", model)])
+    # clip: test rows scaled by the training fold's range stay in [0, 1]
+    return Pipeline([("scale", MinMaxScaler(clip=True)), ("model", model)])
 
 
 def cv_scores(model, X, y, cv, scoring=None):
@@ -175,8 +176,7 @@ def reconstruction_error(estimator, X, y=None):
 
 
 def autoencoder_layers(n_features, code):
-    if n_features > 300:
-        return (1000, 500, 250, code)
+    """Encoder layers for the panel: two hidden layers, then the code."""
     return (256, 128, code)
 
 

@@ -43,6 +43,11 @@ def build_parser():
         help="cross-validate models on a dataset and print a table, best first",
         description="Cross-validate models on a dataset (pixels scaled to [0, 1]) and "
         "print their accuracy, best first.",
+        epilog="The skdeep models marked * choose their recipe among the few named in "
+        "their description: each candidate is fitted on 80%% of the training fold and "
+        "scored on the other 20%% (a validation split), and the best is refitted on the "
+        "whole training fold. The test fold that gives the reported accuracy takes no "
+        "part in the choice. The other models run as described.",
     )
     compare.add_argument("--dataset", choices=list(_compare.DATASETS), default="digits",
                          help="digits (bundled with scikit-learn, default), mnist "

@@ -3,6 +3,9 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, ShuffleSplit
+from sklearn.pipeline import make_pipeline
 
 from skdeep import _compare
 from skdeep.__main__ import main
@@ -62,7 +65,39 @@ def test_every_model_builds_a_fresh_pipeline():
         factories = _compare.model_factories(size, random_state=0)
         assert list(factories) == _compare.MODEL_NAMES
         for description, factory in factories.values():
-            assert factory() is not factory() and hasattr(factory(), "steps")
+            model = factory()
+            assert model is not factory()
+            pipeline = model.estimator if hasattr(model, "param_grid") else model
+            assert hasattr(pipeline, "steps")
+
+
+def test_skdeep_recipes_are_chosen_on_a_validation_split_of_the_training_fold():
+    factories = _compare.model_factories("small", random_state=0)
+    tuned = [name for name, (description, _) in factories.items() if description.endswith("*")]
+    assert {"rbm-logistic", "dbn-classifier-rbm", "dbn-classifier-denoising",
+            "dbn-classifier-none"} <= set(tuned)
+    for name in tuned:
+        search = factories[name][1]()
+        assert isinstance(search, GridSearchCV)
+        assert isinstance(search.cv, ShuffleSplit) and search.cv.get_n_splits() == 1
+        assert search.refit is True  # refitted on the whole training fold
+        assert sum(len(v) for v in search.param_grid.values()) >= 2
+    # the search sees only the rows cross_validate fits it on: the test fold is
+    # never among them (an estimator that records its rows says so)
+    X, y = _compare.load_dataset("digits", max_samples=100)
+    seen = []
+
+    class Recorder(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            seen.append(len(X))
+            return super().fit(X, y)
+
+    search = _compare.chosen_on_validation(make_pipeline(Recorder()), {
+        "recorder__C": [0.1, 1.0]}, random_state=0)
+    search.fit(X[:60], y[:60])
+    assert seen == [48, 48, 60]  # two candidates on 80% of the fold, then the refit
+    assert _compare.TUNING_NOTE in _compare.format_table([
+        _compare.Result("m", "d*", 0.5, 0.0, 1.0, 0.1)])
 
 
 def test_dask_local_cluster_matches_the_local_run():
