@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
     validate_params,
 )
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_sample_weight, _estimator_has
 
 __all__ = [
     "HasMethods",
@@ -30,6 +30,7 @@ __all__ = [
     "Options",
     "StrOptions",
     "_check_sample_weight",
+    "_estimator_has",
     "_fit_context",
     "_safe_indexing",
     "validate_method_params",
