@@ -5,7 +5,6 @@ The last step of a semi-supervised pipeline: the representation before it
 drops the rows labeled ``-1`` and fits its classifier on the others.
 """
 
-import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if

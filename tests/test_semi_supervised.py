@@ -95,7 +95,7 @@ def as_strings(y, kind):
 @pytest.mark.parametrize("kind", ["int", "str", "object"])
 @pytest.mark.parametrize("name", ["M1 pipeline", "DBNClassifier"])
 def test_unlabeled_marker_is_never_a_class(name, kind, semi):
-    X, y, y_partial = semi
+    X, _, y_partial = semi
     target = y_partial if kind == "int" else as_strings(y_partial, kind)
     expected = np.unique(target[y_partial != -1])
     model = MODELS[name][0]().fit(X, target)
