@@ -215,8 +215,8 @@ def test_dbn_pretrains_on_every_row_and_fine_tunes_on_the_labeled_ones(semi):
     only_labeled = DBNClassifier(**settings).fit(X[labeled], y[labeled])
     with_unlabeled = DBNClassifier(**settings).fit(X, y_partial)
     # pre-training saw 300 rows instead of 60: other layer weights
-    W_labeled = only_labeled.pretrained_layers_[0]._layer_params()[0]
-    W_all = with_unlabeled.pretrained_layers_[0]._layer_params()[0]
+    W_labeled = only_labeled.pretrained_layers_[0].components_
+    W_all = with_unlabeled.pretrained_layers_[0].components_
     assert W_labeled.shape == W_all.shape and not np.allclose(W_labeled, W_all)
     # fine-tuning saw the 60 labeled rows: 4 epochs of ceil(60 / 16) = 4 updates
     assert with_unlabeled.n_iter_ == 4
