@@ -77,8 +77,8 @@ def make_models():
         "SemiSupervisedNB, EM": SemiSupervisedNB(),
         "DBNClassifier": DBNClassifier(random_state=0),
         "M1: VAE + logistic on labeled codes": make_pipeline(
-            VariationalAutoencoder(encoder_layer_sizes=(128,), n_components=10,
-                                   max_iter=60, random_state=0),
+            VariationalAutoencoder(encoder_layer_sizes=(64,), n_components=10,
+                                   max_iter=40, random_state=0),
             LabeledOnlyClassifier(LogisticRegression(max_iter=1000))),
     }
 
@@ -117,6 +117,7 @@ fig, ax = plt.subplots(figsize=(7, 4.5))
 for (name, values), marker in zip(accuracy.items(), "os^vD<>"):
     ax.plot(labels_per_class, values, marker=marker, label=name)
 ax.set_xscale("log")
+ax.minorticks_off()
 ax.set_xticks(labels_per_class, [str(n) for n in labels_per_class])
 ax.set_xlabel("labels per class (the other training rows are unlabeled)")
 ax.set_ylabel("test accuracy")
