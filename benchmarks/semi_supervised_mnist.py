@@ -30,7 +30,7 @@ Models (``--models``):
   (SelfTrainingClassifier(LogisticRegression())). Both are fitted on the
   labeled rows plus a random 20,000 of the unlabeled ones (``--unlabeled-cap``):
   LabelSpreading's brute-force neighbour graph grows as the square of the rows
-  (30,000 rows: 2.5 minutes per fit, 60,000: about 10), and SelfTraining refits
+  (31,000 rows: 2.5 minutes per fit, so 60,000 about 10), and SelfTraining refits
   the regression on up to all the rows at each of its 10 rounds;
 * naive Bayes (Bernoulli, pixels binarized at 0.5): ``nb`` on the labeled rows
   only, ``nb-em`` with EM over every row (:class:`skdeep.SemiSupervisedNB`,
@@ -48,7 +48,7 @@ Models (``--models``):
   the posterior means of the labeled rows, LogisticRegression or SVC (RBF):
   ``make_pipeline(VAE, LabeledOnlyClassifier(...))``;
 * ``m2``, ``m1+m2``: :class:`skdeep.SemiSupervisedVAE` on pixels and on the
-  M1 codes, run when skdeep has it (see ``M2`` below).
+  M1 codes, run when skdeep has it (``M2`` below; not sized in the budget).
 
 **One pre-training serves every fit.** The DBN's pre-training, the VAE and the
 PCA never read a label, and in every fit they see the same 60,000 rows; so
@@ -60,18 +60,23 @@ the pre-trained stack on the labeled rows, which is what
 fit, up to the order of the rows in pre-training. ``--refit-representations``
 refits them inside every fit instead (the time grows by the number of fits).
 
-**Budget** (2 cores, ``OPENBLAS_NUM_THREADS=1``, measured under a load of about
-2.5 other processes; an idle machine is faster). Representations, once: PCA-50
-0.1 min, RBM pre-training 2 x 20 epochs at 0.15 min = 6 min, VAE 30 epochs at
-0.27 min = 8 min. Per fit, N = 100 / 600 / 1000 / 3000: LabelSpreading on
-21,000 rows 1 min, SelfTraining about 1 min, GMM with EM 1.3 min (0.1 without),
-naive Bayes EM 0.1 min, the DBN's fine-tuning 0.1 to 1 min, the MLP up to 0.5
-min, the M1 classifiers seconds. With 3 draws of the cheap models
-(everything but label-spreading, self-training and gmm-em, which take one):
-14 min of representations + 4 x (1 + 1 + 1.3) = 13 min of one-draw models +
-about 20 min of the rest: about 50 minutes. ``--quick`` (10,000 training rows,
-2,000 test rows, 3 epochs per representation, N = 100 and 1000, one draw) runs
-in about 5 minutes.
+**Budget**, measured at N = 1000, one draw, ``--threads 1``, on 2 cores shared
+with other jobs (load average 5 to 10, so wall minutes are an upper bound).
+Fitted once: PCA 0.0 min, RBM pre-training (2 x 20 epochs) 6.7, VAE (30
+epochs) 6.3. Per fit: label-spreading 2.3, self-training 1.6, nb-em 1.3,
+gmm-em 0.5, mlp 0.3, the DBN's fine-tuning 0.2, gmm 0.1, the others under 0.1.
+The default run: 13 min of representations, then per N 4.4 min of the
+one-draw models and 3 draws x 2.0 min of the others, 10.4 min, times 4 values
+of N: about 55 minutes at that load (fine-tuning and the MLP grow with N, the
+EM fits do not). The process's CPU time, what an idle core would take, was 0.6
+of the wall time in the ``--quick`` run (1.0 of 1.7 minutes). ``--quick``: 10,000
+training rows, 2,000 test rows, 3 epochs per representation, N = 100 and
+1000, one draw.
+
+Measured (one draw, N = 1000, 60,000 training rows): lr 12.84, mlp 9.71,
+label-spreading 6.49 (5.63 with 30,000 unlabeled rows, 2.5 min per fit),
+self-training 11.76, nb 17.21, nb-em 31.06, gmm 6.32, gmm-em 6.55, dbn 5.71,
+m1-lr 12.84, m1-svc 5.64.
 
 Usage: python benchmarks/semi_supervised_mnist.py [--quick]
        [--labels 100 600 1000 3000] [--models lr mlp ...] [--draws 3]
