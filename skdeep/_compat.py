@@ -30,7 +30,7 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
     validate_params,
 )
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_sample_weight, _estimator_has
 
 __all__ = [
     "HasMethods",
@@ -41,6 +41,7 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_convert_to_numpy",
+    "_estimator_has",
     "_fit_context",
     "_safe_indexing",
     "device",
