@@ -37,6 +37,7 @@ curves = {}
 for pretraining in ["rbm", "denoising", None]:
     clf = DBNClassifier(
         hidden_layer_sizes=(100, 100, 100), pretraining=pretraining,
+        activation="logistic", init="xavier",
         pretrain_n_iter=20, pretrain_batch_size=20, optimizer="sgd",
         learning_rate_init=0.5,
         batch_size=50, alpha=0.0, random_state=0)

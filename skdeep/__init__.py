@@ -9,6 +9,7 @@ from ._autoencoder import Autoencoder
 from ._deep_autoencoder import DBNAutoencoder
 from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
+from ._labeled import LabeledOnlyClassifier
 from ._naive_bayes import SemiSupervisedNB
 from ._persistence import trusted_types
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
@@ -25,6 +26,7 @@ __all__ = [
     "DBNRegressor",
     "GaussianBernoulliRBM",
     "GaussianMixtureClassifier",
+    "LabeledOnlyClassifier",
     "SemiSupervisedNB",
     "VariationalAutoencoder",
     "trusted_types",

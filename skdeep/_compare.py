@@ -97,7 +97,7 @@ def model_factories(size, random_state):
             hidden_layer_sizes=hidden, pretraining=pretraining, max_iter=s["epochs"],
             random_state=rs))
 
-    dbn_grid = {"dbnclassifier__alpha": [1e-4, 1e-2]}
+    dbn_grid = {"dbnclassifier__learning_rate_init": ["auto", 0.003]}
     return {
         "gaussian-nb": ("Gaussian naive Bayes", lambda: make_pipeline(GaussianNB())),
         "bernoulli-nb": (
@@ -127,11 +127,11 @@ def model_factories(size, random_state):
             ),
         ),
         "rbm-logistic": (
-            f"skdeep BernoulliRBM({s['hidden']}) + logistic regression; PCD or CD-1*",
-            tuned(lambda: make_pipeline(
+            f"skdeep BernoulliRBM({s['hidden']}) + logistic regression, the same recipe",
+            lambda: make_pipeline(
                 BernoulliRBM(learning_rate=0.06, random_state=rs, **rbm),
                 _features_logistic(),
-            ), {"bernoullirbm__method": ["pcd", "cd"]}),
+            ),
         ),
         "dbn-logistic": (
             f"DBN features + logistic regression; 1 or 2 layers of {s['hidden']}*",
@@ -142,7 +142,7 @@ def model_factories(size, random_state):
         **{
             f"dbn-classifier-{pretraining or 'none'}": (
                 f"DBNClassifier({s['hidden']}, {s['hidden']}), pretraining={pretraining!r}; "
-                "alpha 1e-4 or 1e-2*",
+                "Adam step 0.001 or 0.003*",
                 tuned(dbn_classifier(pretraining), dbn_grid),
             )
             for pretraining in ("rbm", "denoising", None)

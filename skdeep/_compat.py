@@ -32,7 +32,7 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
     validate_params,
 )
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_sample_weight, _estimator_has
 
 try:  # scikit-learn >= 1.8
     from sklearn.utils._array_api import move_to
@@ -81,10 +81,11 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_convert_to_numpy",
-    "_is_numpy_namespace",
-    "check_same_namespace",
+    "_estimator_has",
     "_fit_context",
+    "_is_numpy_namespace",
     "_safe_indexing",
+    "check_same_namespace",
     "device",
     "get_namespace",
     "get_namespace_and_device",

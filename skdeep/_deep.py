@@ -619,8 +619,8 @@ default='auto'
         ``batch_size`` with it.
     learning_rate_init : float or 'auto', default='auto'
         Step size of the update rule (not used by 'cg'). 'auto' is the
-        optimizer's own default step: 0.001 for 'adam', 'radam' and 'rmsprop',
-        1.0 for 'adadelta' (Zeiler 2012), 0.01 for 'adagrad', 'momentum' and
+        optimizer's own default step: 0.001 for 'adam' and 'rmsprop', 1.0 for
+        'adadelta' (Zeiler 2012), 0.01 for 'radam', 'adagrad', 'momentum' and
         'nesterov', 0.1 for 'sgd' (the table is in the user guide).
     learning_rate_decay : float, default=0.0
         The step size of fine-tuning epoch ``t`` (counted from 0 across

@@ -74,7 +74,7 @@ def test_every_model_builds_a_fresh_pipeline():
 def test_skdeep_recipes_are_chosen_on_a_validation_split_of_the_training_fold():
     factories = _compare.model_factories("small", random_state=0)
     tuned = [name for name, (description, _) in factories.items() if description.endswith("*")]
-    assert {"rbm-logistic", "dbn-classifier-rbm", "dbn-classifier-denoising",
+    assert {"dbn-logistic", "dbn-classifier-rbm", "dbn-classifier-denoising",
             "dbn-classifier-none"} <= set(tuned)
     for name in tuned:
         search = factories[name][1]()

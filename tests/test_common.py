@@ -10,6 +10,7 @@ import inspect
 
 import pytest
 from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
 
 import skdeep
@@ -41,6 +42,7 @@ INIT_PARAMS = {
                          max_iter=50, random_state=0),
     "VariationalAutoencoder": dict(encoder_layer_sizes=(8,), n_components=2, max_iter=5,
                                    random_state=0),
+    "LabeledOnlyClassifier": dict(estimator=LogisticRegression()),
 }
 
 # {estimator name: {check name: reason}}
@@ -70,6 +72,7 @@ EXPECTED_FAILED_CHECKS = {
             "this failure for SelfTrainingClassifier, for the same reason)"
         ),
     },
+    "LabeledOnlyClassifier": {"check_classifiers_classes": _MINUS_ONE_IS_UNLABELED},
 }
 
 

@@ -196,3 +196,19 @@ def test_map_rows_in_a_forked_child():
     with multiprocessing.get_context("fork").Pool(1) as pool:
         result = pool.apply_async(_rows_incremented_in_blocks).get(timeout=60)
     assert result == 4 * MIN_PARALLEL_SIZE
+
+
+def test_adam_eps_enters_the_denominator():
+    # Kingma & Ba (2015): p -= lr m_hat / (sqrt(v_hat) + eps). A large eps must
+    # change the step, by exactly that formula (the optimizer folds the bias
+    # corrections into its constants; eps must be folded with them).
+    eps, lr = 1.0, 0.1
+    p1, p2 = two_steps("adam", 2.0, -1.0, learning_rate=lr, eps=eps)
+    # gradients 2 then -1 from p = 1 (betas 0.9, 0.999): m_hat1 = 2, v_hat1 = 4;
+    # m_hat2 = 0.08 / 0.19, v_hat2 = 0.004996 / 0.001999 (as in HAND)
+    hand_p1 = 1 - lr * 2 / (np.sqrt(4) + eps)
+    hand_p2 = hand_p1 - lr * (0.08 / 0.19) / (np.sqrt(0.004996 / 0.001999) + eps)
+    np.testing.assert_allclose([p1, p2], [hand_p1, hand_p2], rtol=1e-12)
+    small = two_steps("adam", 2.0, -1.0, learning_rate=lr, eps=1e-8)
+    # eps = 1 shrinks the first step from 0.1 to 0.1 * 2 / 3: far beyond rounding
+    assert abs(p1 - small[0]) > 0.03 and abs(p2 - small[1]) > 0.03

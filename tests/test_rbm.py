@@ -340,3 +340,38 @@ def test_verbose_line(tiny_binary, capsys):
     wide = np.tile(tiny_binary, (1, 3))
     rbm(n_components=17, n_iter=1, verbose=1).fit(wide)
     assert "pseudo-log-likelihood" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("method", ["pcd", "cd"])
+def test_pcd_negative_phase_continues_the_persistent_chain(method, tiny_binary, monkeypatch):
+    # PCD's negative chain starts from h_samples_ (Tieleman 2008) and advances
+    # it; CD's starts from the data. Two copies of one model in the same random
+    # state, one with its chains flipped, take the next epoch: under PCD they
+    # must differ (a fit that ignored h_samples_ would give equal models), under
+    # CD they must be equal (the control: only the chain differs).
+    import skdeep._rbm
+
+    model = rbm(method=method, batch_size=50, n_iter=1).partial_fit(tiny_binary)
+    same, flipped = pickle.loads(pickle.dumps(model)), pickle.loads(pickle.dumps(model))
+    flipped.h_samples_[...] = 1 - flipped.h_samples_
+    chains = []
+    original = skdeep._rbm.cd_gradient
+
+    def recording(*args, chain=None, **kwargs):
+        chains.append(chain)
+        return original(*args, chain=chain, **kwargs)
+
+    monkeypatch.setattr(skdeep._rbm, "cd_gradient", recording)
+    for m in (model, same, flipped):
+        m.partial_fit(tiny_binary)
+    assert len(chains) == 3 * len(tiny_binary) // 50
+    if method == "cd":
+        assert all(chain is None for chain in chains)
+        for a, b in zip(params_of(model), params_of(flipped)):
+            assert_array_equal(a, b)
+        return
+    # every update advanced the estimator's own chain, in place
+    assert all(np.shares_memory(chain, m.h_samples_)
+               for chain, m in zip(chains, np.repeat([model, same, flipped], 4)))
+    assert_same_model(model, same)
+    assert not np.array_equal(model.components_, flipped.components_)
