@@ -67,6 +67,12 @@ def build_parser():
     compare.add_argument("--output", metavar="results.csv", help="write the table as CSV")
     compare.add_argument("--plot", metavar="results.png",
                          help="save a bar chart with error bars (needs matplotlib)")  # fmt: skip
+    compare.add_argument("--labels", type=_int_at_least(2), default=None, metavar="N",
+                         help="semi-supervised: keep N labels of each training fold (a "
+                         "stratified draw, fixed by --random-state) and mark the other "
+                         "rows -1; models are scored on the whole labeled test fold. "
+                         "Supervised classifiers then fit on the labeled rows only, "
+                         "after the steps that learn from every row")  # fmt: skip
     compare.add_argument("--dask", metavar="SCHEDULER_ADDRESS",
                          help="run the folds on a dask.distributed scheduler, or on a "
                          "LocalCluster with 'local'")  # fmt: skip
@@ -105,6 +111,17 @@ def _check_folds(args, y, parser):
                  + ", or ".join(remedies))
 
 
+def _check_labels(args, n_samples, n_classes, parser):
+    """Exit with the command's error unless ``--labels`` is at least one per
+    class and fewer than the rows of a training fold."""
+    if args.labels is None:
+        return
+    fold = n_samples - -(-n_samples // args.cv)  # the smallest training fold
+    if not n_classes <= args.labels < fold:
+        parser.error(f"--labels {args.labels}: needs at least one label per class "
+                     f"({n_classes}) and fewer than the {fold} rows of a training fold")
+
+
 def run_compare(args, parser):
     models = [name for names in args.models for name in names] if args.models else None
     models = list(dict.fromkeys(models or _compare.MODEL_NAMES))
@@ -117,14 +134,16 @@ def run_compare(args, parser):
             X, y = _compare.load_dataset(args.dataset, args.max_samples, args.random_state)
     except (ImportError, FileNotFoundError, ValueError) as exc:
         parser.exit(1, f"skdeep: error: {exc}\n")
+    _check_labels(args, X.shape[0], len(np.unique(y)), parser)
     size = "small" if X.shape[1] <= 100 else "large"
+    labels = "" if args.labels is None else f", {args.labels} labels per training fold"
     print(f"{args.dataset}: {X.shape[0]} samples, {X.shape[1]} features, "
-          f"{args.cv}-fold cross-validation", flush=True)  # fmt: skip
+          f"{args.cv}-fold cross-validation{labels}", flush=True)  # fmt: skip
     progress = _compare.Progress(len(models))
     try:
         results = _compare.compare(
             X, y, models, cv=args.cv, n_jobs=args.n_jobs, random_state=args.random_state,
-            size=size, dask=args.dask, progress=progress,
+            size=size, dask=args.dask, progress=progress, labels=args.labels,
         )  # fmt: skip
     except (ImportError, OSError) as exc:
         progress.close()
@@ -133,10 +152,10 @@ def run_compare(args, parser):
     print(_compare.format_table(results))
     if args.output:
         _compare.write_csv(args.output, results, dataset=args.dataset, n_samples=X.shape[0],
-                           cv=args.cv)  # fmt: skip
+                           cv=args.cv, labels=args.labels)  # fmt: skip
         print(f"wrote {args.output}")
     if args.plot:
-        title = f"{args.dataset}, {X.shape[0]} samples, {args.cv}-fold CV"
+        title = f"{args.dataset}, {X.shape[0]} samples, {args.cv}-fold CV{labels}"
         _compare.plot_results(args.plot, results, title)
         print(f"wrote {args.plot}")
     return 0

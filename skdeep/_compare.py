@@ -26,12 +26,19 @@ from sklearn.model_selection import (
 from sklearn.naive_bayes import BernoulliNB, GaussianNB, MultinomialNB
 from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
 from sklearn.neural_network import MLPClassifier
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.metrics import accuracy_score
 from sklearn.pipeline import make_pipeline
+from sklearn.semi_supervised import LabelSpreading, SelfTrainingClassifier
 from threadpoolctl import threadpool_limits
 
 from ._dbn import DBN, DBNClassifier
 from ._generative import GaussianMixtureClassifier
+from ._labeled import LabeledOnlyClassifier
+from ._naive_bayes import SemiSupervisedNB
 from ._rbm import BernoulliRBM
+from ._semi_supervised import UNLABELED
+from ._vae import VariationalAutoencoder
 from .datasets import load_fashion_mnist, load_mnist
 
 PLOT_INSTALL = "pip install scikit-deep[plot]"
@@ -65,15 +72,6 @@ BLAS_THREADS = 1
 VALIDATION_SIZE = 0.2
 
 
-def _logistic(C=1.0):
-    return LogisticRegression(C=C, max_iter=1000)
-
-
-def _features_logistic():
-    """Logistic regression on learned binary-unit features: weakly regularized."""
-    return _logistic(C=100.0)
-
-
 def chosen_on_validation(pipeline, grid, random_state):
     """``pipeline`` with its recipe chosen among ``grid`` (step-prefixed
     parameters) on a validation split of the rows it is fitted on, then refitted
@@ -82,12 +80,51 @@ def chosen_on_validation(pipeline, grid, random_state):
     return GridSearchCV(pipeline, grid, cv=splitter)
 
 
-def model_factories(size, random_state):
+class WithFewLabels(ClassifierMixin, BaseEstimator):
+    """``estimator`` fitted with only ``n_labels`` labels of its training rows
+    (a stratified draw; every other row labeled -1), scored on fully labeled
+    data: the ``--labels`` setting of ``compare``."""
+
+    def __init__(self, estimator, n_labels, random_state=None):
+        self.estimator = estimator
+        self.n_labels = n_labels
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        y = np.asarray(y)
+        kept, _ = train_test_split(np.arange(len(y)), train_size=self.n_labels, stratify=y,
+                                   random_state=self.random_state)
+        y_partial = np.full(y.shape, UNLABELED, dtype=y.dtype)
+        y_partial[kept] = y[kept]
+        self.estimator_ = clone(self.estimator).fit(X, y_partial)
+        self.classes_ = np.unique(y[kept])
+        return self
+
+    def predict(self, X):
+        return self.estimator_.predict(X)
+
+    def score(self, X, y, sample_weight=None):
+        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
+
+
+def model_factories(size, random_state, semi_supervised=False):
     """``{name: (description, factory)}``; each factory builds a fresh estimator:
-    a Pipeline, or for skdeep's models a :func:`chosen_on_validation` search."""
+    a Pipeline, or for skdeep's models a :func:`chosen_on_validation` search.
+    With ``semi_supervised``, the training labels hold ``-1`` rows: supervised
+    classifiers are fitted on the labeled rows only (:class:`LabeledOnlyClassifier`)
+    after the steps that learn from every row."""
     s, rs = SIZES[size], random_state
     rbm = dict(n_components=s["hidden"], batch_size=s["batch_size"], n_iter=s["n_iter"])
     hidden = (s["hidden"], s["hidden"])
+
+    def labeled(classifier):
+        return LabeledOnlyClassifier(classifier) if semi_supervised else classifier
+
+    def _logistic(C=1.0):
+        return labeled(LogisticRegression(C=C, max_iter=1000))
+
+    def _features_logistic():
+        return _logistic(C=100.0)
 
     def tuned(pipeline, grid):
         return lambda: chosen_on_validation(pipeline(), grid, rs)
@@ -99,12 +136,17 @@ def model_factories(size, random_state):
 
     dbn_grid = {"dbnclassifier__learning_rate_init": ["auto", 0.003]}
     return {
-        "gaussian-nb": ("Gaussian naive Bayes", lambda: make_pipeline(GaussianNB())),
+        "gaussian-nb": ("Gaussian naive Bayes", lambda: make_pipeline(labeled(GaussianNB()))),
         "bernoulli-nb": (
             "Bernoulli naive Bayes (pixels > 0.5)",
-            lambda: make_pipeline(BernoulliNB(binarize=0.5)),
+            lambda: make_pipeline(labeled(BernoulliNB(binarize=0.5))),
         ),
-        "multinomial-nb": ("multinomial naive Bayes", lambda: make_pipeline(MultinomialNB())),
+        "multinomial-nb": ("multinomial naive Bayes",
+                           lambda: make_pipeline(labeled(MultinomialNB()))),
+        "semi-nb": (
+            "multinomial naive Bayes by EM, unlabeled rows weighted 0.1",
+            lambda: make_pipeline(SemiSupervisedNB(unlabeled_weight=0.1)),
+        ),
         "gmm": (
             f"PCA-{s['pca']} + {s['mixtures']}-component GMM per class",
             lambda: make_pipeline(
@@ -112,6 +154,22 @@ def model_factories(size, random_state):
                 GaussianMixtureClassifier(
                     n_components=s["mixtures"], reg_covar=s["reg_covar"], random_state=rs
                 ),
+            ),
+        ),
+        "label-spreading": (
+            "LabelSpreading, 7-nearest-neighbour graph",
+            lambda: make_pipeline(LabelSpreading(kernel="knn", n_neighbors=7)),
+        ),
+        "self-training": (
+            "SelfTrainingClassifier(logistic regression)",
+            lambda: make_pipeline(SelfTrainingClassifier(LogisticRegression(max_iter=1000))),
+        ),
+        "vae-logistic": (
+            f"VariationalAutoencoder({s['hidden']}, code {s['pca']}) + logistic regression (M1)",
+            lambda: make_pipeline(
+                VariationalAutoencoder(encoder_layer_sizes=(s["hidden"],),
+                                       n_components=s["pca"], random_state=rs),
+                _features_logistic(),
             ),
         ),
         "logistic": ("logistic regression on pixels", lambda: make_pipeline(_logistic())),
@@ -149,9 +207,9 @@ def model_factories(size, random_state):
         },
         "mlp": (
             f"MLPClassifier({s['hidden']}, {s['hidden']}), Adam",
-            lambda: make_pipeline(
+            lambda: make_pipeline(labeled(
                 MLPClassifier(hidden_layer_sizes=hidden, max_iter=s["epochs"], random_state=rs)
-            ),
+            )),
         ),
     }
 
@@ -226,9 +284,11 @@ def dask_backend(address):
 
 
 def compare(X, y, models, *, cv=5, n_jobs=None, random_state=0, size="small",
-            dask=None, progress=None):  # fmt: skip
-    """Cross-validate each named model; results sorted best first."""
-    factories = model_factories(size, random_state)
+            dask=None, progress=None, labels=None):  # fmt: skip
+    """Cross-validate each named model; results sorted best first. With
+    ``labels``, each model sees that many labels of its training fold (a
+    stratified draw; the rest are -1) and is scored on the labeled test fold."""
+    factories = model_factories(size, random_state, semi_supervised=labels is not None)
     splitter = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
     results = []
     with (
@@ -242,7 +302,10 @@ def compare(X, y, models, *, cv=5, n_jobs=None, random_state=0, size="small",
             if progress is not None:
                 progress.show(name)
             description, factory = factories[name]
-            scores = cross_validate(factory(), X, y, cv=splitter, n_jobs=-1 if dask else n_jobs)
+            model = factory()
+            if labels is not None:
+                model = WithFewLabels(model, labels, random_state=random_state)
+            scores = cross_validate(model, X, y, cv=splitter, n_jobs=-1 if dask else n_jobs)
             results.append(
                 Result(
                     name,
@@ -283,16 +346,17 @@ TUNING_NOTE = (
 
 CSV_COLUMNS = [
     "model", "accuracy_mean", "accuracy_std", "fit_seconds", "score_seconds",
-    "description", "dataset", "n_samples", "cv",
+    "description", "dataset", "n_samples", "cv", "labels",
 ]  # fmt: skip
 
 
-def write_csv(path, results, *, dataset, n_samples, cv):
+def write_csv(path, results, *, dataset, n_samples, cv, labels=None):
     with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for r in results:
-            writer.writerow({**vars(r), "dataset": dataset, "n_samples": n_samples, "cv": cv})
+            writer.writerow({**vars(r), "dataset": dataset, "n_samples": n_samples, "cv": cv,
+                             "labels": "all" if labels is None else labels})
 
 
 def check_matplotlib():

@@ -23,3 +23,11 @@ def tiny_binary():
     X = protos[r.integers(0, 2, 200)]
     flips = r.random(X.shape) < 0.1
     return np.abs(X - flips)
+
+
+@pytest.fixture
+def Xy():
+    """40 rows of 5 uniform features and alternating binary labels: the small
+    data of the bad-input and changed-settings tests."""
+    X = np.random.default_rng(0).random((40, 5))
+    return X, np.arange(40) % 2

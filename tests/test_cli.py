@@ -151,3 +151,31 @@ def test_fewer_samples_than_classes_says_how_many_are_needed(capsys):
         main(["compare", "--cv", "200"])
     assert "200-fold cross-validation needs at least 200 samples per class; digits has 174" \
         in capsys.readouterr().err
+
+
+def test_labels_keeps_n_labels_of_each_training_fold(capsys, tmp_path):
+    seen = []
+
+    class Recorder(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            seen.append(np.asarray(y).copy())
+            return super().fit(X[y != -1], y[y != -1])
+
+    X, y = _compare.load_dataset("digits", max_samples=300)
+    model = _compare.WithFewLabels(Recorder(max_iter=1000), n_labels=40, random_state=0)
+    model.fit(X, y)
+    assert (seen[0] != -1).sum() == 40
+    assert set(np.unique(seen[0][seen[0] != -1])) == set(np.unique(y))  # stratified
+    assert 0 <= model.score(X, y) <= 1
+    csv_path = tmp_path / "semi.csv"
+    argv = ["compare", "--labels", "30", "--cv", "2", "--max-samples", "300", "--models",
+            "logistic,label-spreading,dbn-classifier-none,semi-nb", "--output", str(csv_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "30 labels per training fold" in out
+    with open(csv_path, newline="") as f:
+        assert {row["labels"] for row in csv.DictReader(f)} == {"30"}
+    for bad in ("5", "200"):  # fewer than the classes; not fewer than a fold's rows
+        with pytest.raises(SystemExit):
+            main(["compare", "--labels", bad, "--cv", "2", "--max-samples", "300"])
+        assert "--labels" in capsys.readouterr().err

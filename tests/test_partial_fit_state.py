@@ -19,12 +19,6 @@ from skdeep import (
 from skdeep._kernels.optimizers import SGD, Adam, Momentum
 
 
-@pytest.fixture
-def Xy():
-    X = np.random.default_rng(0).random((40, 5))
-    return X, np.arange(40) % 2
-
-
 @pytest.fixture(autouse=True)
 def _few_updates_are_expected():
     with warnings.catch_warnings():

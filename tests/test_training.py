@@ -21,12 +21,6 @@ from skdeep import (
 from skdeep._training import LOSS_GROWTH, WEIGHT_BOUND, DivergenceError, divergence
 
 
-@pytest.fixture
-def Xy():
-    X = np.random.default_rng(0).random((40, 5))
-    return X, np.arange(40) % 2
-
-
 def test_divergence_rule():
     assert divergence(1.0, 1.0) is None
     assert "non-finite" in divergence(np.nan, 1.0)
