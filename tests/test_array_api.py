@@ -141,6 +141,8 @@ def fitted_arrays(est):
 
 
 # ------------------------------------------------ scikit-learn's values check
+# (its data are outside [0, 1]: the range warning is expected there)
+@pytest.mark.filterwarnings("ignore::skdeep._training.InputRangeWarning")
 @pytest.mark.parametrize("name", list(ESTIMATORS))
 @pytest.mark.parametrize("device_name, dtype_name", [("CPU_DEVICE", "float64"),
                                                      ("device1", "float32")])

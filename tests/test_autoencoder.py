@@ -99,7 +99,8 @@ def test_autoencoder_warns_on_data_outside_unit_interval(digits):
 
 
 def test_autoencoder_divergence_names_learning_rate(digits):
-    with pytest.raises(DivergenceError, match="learning_rate.*optimizer='sgd'"):
+    with np.errstate(all="ignore"), pytest.raises(DivergenceError,
+                                                  match="learning_rate.*optimizer='sgd'"):
         Autoencoder(n_components=4, optimizer="sgd", loss="squared_error",
                     learning_rate=1e6, n_iter=5, random_state=0).fit(digits[0] * 16)
 
@@ -247,7 +248,8 @@ def test_dbn_autoencoder_early_stopping_records_validation(digits):
 def test_dbn_autoencoder_bad_input(digits):
     with pytest.warns(UserWarning, match="loss='squared_error'"):
         tiny_net(pretraining=None).fit(digits[0] * 16)
-    with pytest.raises(DivergenceError, match="learning_rate_init.*'sgd'"):
+    with np.errstate(all="ignore"), pytest.raises(DivergenceError,
+                                                  match="learning_rate_init.*'sgd'"):
         tiny_net(pretraining=None, loss="squared_error", optimizer="sgd",
                  learning_rate_init=1e6).fit(digits[0] * 16)
     ae = tiny_net().fit(digits[0][:100])
