@@ -24,6 +24,7 @@ from ._kernels.backend import (
 )
 from ._kernels.backend import device as array_device
 from ._kernels.optimizers import SGD, Momentum
+from ._kernels.parallel import blas_threads_for
 from ._kernels.rbm import (
     CDWorkspace,
     cd_gradient,
@@ -415,10 +416,11 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
     def _gibbs(self, v, n_steps, rng, mean=False):
         W, b, c = self._params()
         v_mean = v
-        for _ in range(n_steps):
-            h = sample_units(hidden_mean(v, W, c, self.hidden_unit), rng, self.hidden_unit)
-            v_mean = visible_mean(h, W, b, self._visible)
-            v = sample_units(v_mean, rng, self._visible)
+        with blas_threads_for(v.shape[0] * W.size):  # many small products
+            for _ in range(n_steps):
+                h = sample_units(hidden_mean(v, W, c, self.hidden_unit), rng, self.hidden_unit)
+                v_mean = visible_mean(h, W, b, self._visible)
+                v = sample_units(v_mean, rng, self._visible)
         return v_mean if mean else v
 
     @validate_method_params(SAMPLE_CONSTRAINTS)
@@ -488,13 +490,14 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             log_z = self._exact_log_z()
             return LogPartition(log_z, log_z, log_z, "exact")
         base = partition.base_rate_biases(self._data_mean, self._n_seen, self._visible)
-        log_z, log_w = partition.ais_log_partition(
-            *self._params(), base, generator_for(random_state, self.components_),
-            n_runs=int(n_runs),
-            n_betas=int(n_betas),
-            visible=self._visible, hidden=self.hidden_unit, progress=self._ais_progress(),
-            progress_steps=AIS_PROGRESS_STEPS,
-        )
+        with blas_threads_for(int(n_runs) * self.components_.size):  # many small products
+            log_z, log_w = partition.ais_log_partition(
+                *self._params(), base, generator_for(random_state, self.components_),
+                n_runs=int(n_runs),
+                n_betas=int(n_betas),
+                visible=self._visible, hidden=self.hidden_unit,
+                progress=self._ais_progress(), progress_steps=AIS_PROGRESS_STEPS,
+            )
         lower, upper, _ = partition.log_mean_exp_interval(log_w)
         return LogPartition(log_z, lower, upper, "ais")
 
