@@ -9,6 +9,7 @@ from ._autoencoder import Autoencoder, DBNAutoencoder
 from ._dbn import DBN, DBNClassifier, DBNRegressor
 from ._generative import GaussianMixtureClassifier
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
+from ._ssvae import SemiSupervisedVAE
 from ._vae import VariationalAutoencoder
 
 __version__ = "0.1.0.dev0"
@@ -22,5 +23,6 @@ __all__ = [
     "DBNRegressor",
     "GaussianBernoulliRBM",
     "GaussianMixtureClassifier",
+    "SemiSupervisedVAE",
     "VariationalAutoencoder",
 ]

@@ -1,6 +1,5 @@
 """The variational autoencoder (Kingma & Welling 2014)."""
 
-import zlib
 from numbers import Integral, Real
 
 import numpy as np
@@ -27,6 +26,35 @@ from ._training import (
 HIDDEN_INITS = {"relu": "he", "leaky_relu": "he"}
 #: decoded outputs (rows x features) per block when scoring
 SCORE_BLOCK = 1 << 22
+
+
+def hidden_sizes(layer_sizes):
+    """The hidden layer sizes given as an int or an array-like of ints, as a list."""
+    sizes = [int(s) for s in np.ravel(layer_sizes)]
+    if min(sizes, default=1) < 1:
+        raise ValueError(f"Layer sizes must be positive integers, got {sizes}.")
+    return sizes
+
+
+def autoencoder_sizes(encoder_layer_sizes, decoder_layer_sizes):
+    """Hidden sizes of the encoder and of the decoder (``None`` mirrors the encoder)."""
+    encoder = hidden_sizes(encoder_layer_sizes)
+    decoder = encoder[::-1] if decoder_layer_sizes is None else hidden_sizes(decoder_layer_sizes)
+    return encoder, decoder
+
+
+def init_layers(sizes, activation, rng, dtype):
+    """``(coefs, intercepts)`` of a dense network with the layer sizes ``sizes``:
+    hidden layers initialised for ``activation`` (``HIDDEN_INITS``), the output
+    layer by Xavier's rule."""
+    coefs, intercepts = [], []
+    n_layers = len(sizes) - 1
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        init = HIDDEN_INITS.get(activation, "xavier") if i < n_layers - 1 else "xavier"
+        W, b = INITS[init](n_in, n_out, rng, dtype)
+        coefs.append(W)
+        intercepts.append(b)
+    return coefs, intercepts
 
 
 class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin,
@@ -277,16 +305,12 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         dtype = X.dtype
         self._rng = rng_from(self.random_state)
         n_features = X.shape[1]
-        encoder_sizes = [int(s) for s in np.ravel(self.encoder_layer_sizes)]
-        decoder_sizes = (encoder_sizes[::-1] if self.decoder_layer_sizes is None
-                         else [int(s) for s in np.ravel(self.decoder_layer_sizes)])
-        if min(encoder_sizes + decoder_sizes, default=1) < 1:
-            raise ValueError("Layer sizes must be positive integers, got "
-                             f"{encoder_sizes} and {decoder_sizes}.")
-        self.encoder_coefs_, self.encoder_intercepts_ = self._init_layers(
-            [n_features, *encoder_sizes, 2 * self.n_components], dtype)
-        self.decoder_coefs_, self.decoder_intercepts_ = self._init_layers(
-            [self.n_components, *decoder_sizes, n_features], dtype)
+        encoder_sizes, decoder_sizes = autoencoder_sizes(self.encoder_layer_sizes,
+                                                         self.decoder_layer_sizes)
+        self.encoder_coefs_, self.encoder_intercepts_ = init_layers(
+            [n_features, *encoder_sizes, 2 * self.n_components], self.activation, self._rng, dtype)
+        self.decoder_coefs_, self.decoder_intercepts_ = init_layers(
+            [self.n_components, *decoder_sizes, n_features], self.activation, self._rng, dtype)
         # output biases at the data's base rates, so training starts from the
         # independent-pixel model (Hinton 2010, section 8, for the RBM)
         mean = X.mean(axis=0)
@@ -294,17 +318,6 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate)
         self._history = History()
         self._best = None
-
-    def _init_layers(self, sizes, dtype):
-        coefs, intercepts = [], []
-        n_layers = len(sizes) - 1
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            hidden = i < n_layers - 1
-            init = HIDDEN_INITS.get(self.activation, "xavier") if hidden else "xavier"
-            W, b = INITS[init](n_in, n_out, self._rng, dtype)
-            coefs.append(W)
-            intercepts.append(b)
-        return coefs, intercepts
 
     def _validation_split(self, X, rng):
         n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
@@ -433,7 +446,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         scores = []
         for start in range(0, X.shape[0], rows):
             x = X[start : start + rows]
-            eps = np.moveaxis(self._row_noise(x, seed, k), 1, 0)
+            eps = np.moveaxis(vae.row_noise(x, seed, k, self.n_components), 1, 0)
             if k == 1:
                 mu, log_var = vae.encode(x, encoder)
                 out = vae.decode(vae.reparameterize(mu, log_var, eps[0]), decoder)
@@ -442,15 +455,6 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
                 scores.append(vae.importance_weighted_log_likelihood(
                     x, eps, encoder, decoder, self.likelihood))
         return np.concatenate(scores)
-
-    def _row_noise(self, X, seed, k):
-        """(n, k, n_components) standard normal noise, each row's drawn from a
-        generator seeded by ``seed`` and the row's bytes."""
-        noise = np.empty((X.shape[0], k, self.n_components), dtype=X.dtype)
-        for i, row in enumerate(X):
-            rng = np.random.default_rng([seed, zlib.crc32(np.ascontiguousarray(row).tobytes())])
-            noise[i] = vae.draw_noise(rng, (k, self.n_components), X.dtype)
-        return noise
 
     def score(self, X, y=None):
         """Mean of :meth:`score_samples` over the rows of ``X``.

@@ -11,6 +11,7 @@ The networks are ``(coefs, intercepts, activations)`` triples of
 """
 
 import math
+import zlib
 
 import numpy as np
 from scipy.special import expit, logsumexp
@@ -25,6 +26,17 @@ def draw_noise(rng, shape, dtype):
     """Standard normal noise eps for the reparameterization, drawn in float64 so
     that a seed gives the same noise whatever the dtype."""
     return rng.standard_normal(shape).astype(dtype, copy=False)
+
+
+def row_noise(X, seed, k, n_components):
+    """(n, k, n_components) standard normal noise, each row's drawn from a
+    generator seeded by ``seed`` and the row's bytes, so that a row's noise does
+    not depend on the other rows given with it."""
+    noise = np.empty((X.shape[0], k, n_components), dtype=X.dtype)
+    for i, row in enumerate(X):
+        rng = np.random.default_rng([seed, zlib.crc32(np.ascontiguousarray(row).tobytes())])
+        noise[i] = draw_noise(rng, (k, n_components), X.dtype)
+    return noise
 
 
 def reparameterize(mu, log_var, eps):
@@ -150,21 +162,38 @@ def elbo_gradients(X, eps, encoder, decoder, likelihood="bernoulli"):
     :class:`.network.Gradients`. The KL term is in closed form, so only the
     reconstruction term is a Monte Carlo estimate (Kingma & Welling 2014, eq. 10).
     """
-    n = X.shape[0]
     enc = forward(X, *encoder)
     d = eps.shape[1]
     mu, log_var = enc.output[:, :d], enc.output[:, d:]
-    dec = forward(reparameterize(mu, log_var, eps), *decoder)
+    value, dec_grads, g_mu, g_log_var = posterior_elbo_gradients(
+        X, mu, log_var, eps, decoder, 1.0 / X.shape[0], likelihood)
+    enc_grads = backward(enc, np.concatenate([g_mu, g_log_var], axis=1), encoder[0], encoder[2])
+    return value, enc_grads, dec_grads
+
+
+def posterior_elbo_gradients(X, mu, log_var, eps, decoder, weights, likelihood="bernoulli",
+                             condition=None):
+    """Single-sample ELBO of each row from its posterior parameters, and the
+    gradients of the loss ``-sum_rows weights * ELBO``.
+
+    ``weights`` is a scalar or one value per row. With ``condition`` (an array
+    of shape (n_samples, n_conditions)) the decoder's input is ``[z, condition]``,
+    a conditional model p(x | z, condition). Returns ``(elbo, decoder_gradients,
+    d loss / d mu, d loss / d log_var)``; the encoder's backward pass takes it from there.
+    """
+    z = reparameterize(mu, log_var, eps)
+    dec = forward(z if condition is None else np.concatenate([z, condition], axis=1), *decoder)
     lik = LIKELIHOODS[likelihood]
     value = lik.log_prob(X, dec.output) - gaussian_kl(mu, log_var)
+    weights = np.asarray(weights, dtype=mu.dtype)
+    if weights.ndim:
+        weights = weights[:, None]
     delta = lik.gradient(X, dec.output)
-    delta *= -1.0 / n
+    delta *= -weights
     dec_grads = backward(dec, delta, decoder[0], decoder[2], input_delta=True)
-    g_mu, g_log_var = reparameterize_backward(dec_grads.input_delta, log_var, eps)
+    g_mu, g_log_var = reparameterize_backward(dec_grads.input_delta[:, : mu.shape[1]], log_var, eps)
     kl_mu, kl_log_var = gaussian_kl_gradient(mu, log_var)
-    delta = np.concatenate([g_mu + kl_mu / n, g_log_var + kl_log_var / n], axis=1)
-    enc_grads = backward(enc, delta, encoder[0], encoder[2])
-    return value, enc_grads, dec_grads
+    return value, dec_grads, g_mu + kl_mu * weights, g_log_var + kl_log_var * weights
 
 
 def importance_weighted_log_likelihood(X, eps, encoder, decoder, likelihood="bernoulli",
