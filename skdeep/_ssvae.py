@@ -339,9 +339,10 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
         """Index of each row's class in ``classes_``, -1 for unlabeled rows;
         sets ``classes_`` on the first call."""
         y = column_or_1d(y)
-        check_classification_targets(y)
         unlabeled = unlabeled_mask(y)
         check_some_labeled(unlabeled, self)
+        labels = y[~unlabeled]
+        check_classification_targets(labels)
         if first:
             if classes is None:
                 self.classes_ = labeled_classes(y, unlabeled)
@@ -353,7 +354,6 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
                     f"{type(self).__name__} needs labeled samples of at least 2 classes; "
                     f"got one class, {self.classes_[0]!r}."
                 )
-        labels = y[~unlabeled]
         unseen = np.setdiff1d(labels, self.classes_)
         if unseen.size:
             raise ValueError(
