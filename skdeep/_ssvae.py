@@ -12,11 +12,10 @@ from sklearn.base import (
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import Interval, _fit_context
 from ._kernels import ssvae, vae
-from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels.network import trainable_parameters
-from ._kernels.optimizers import OPTIMIZERS, make_optimizer
+from ._kernels.optimizers import make_optimizer
 from ._kernels.partition import base_rate_biases
 from ._rbm import rng_from
 from ._semi_supervised import (
@@ -26,7 +25,15 @@ from ._semi_supervised import (
     unlabeled_mask,
 )
 from ._training import History, run_epochs, warn_outside_unit_interval
-from ._vae import SCORE_BLOCK, autoencoder_sizes, hidden_sizes, init_layers
+from ._vae import (
+    SCORE_BLOCK,
+    VariationalAutoencoder,
+    autoencoder_sizes,
+    divergence_hint,
+    hidden_sizes,
+    init_layers,
+    network,
+)
 
 
 class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
@@ -185,21 +192,12 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
     """
 
     _parameter_constraints = {
-        "encoder_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "n_components": [Interval(Integral, 1, None, closed="left")],
-        "decoder_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left"), None],
+        # the parameters shared with VariationalAutoencoder mean the same thing
+        **{name: constraint for name, constraint in
+           VariationalAutoencoder._parameter_constraints.items()
+           if name not in ("early_stopping", "validation_fraction", "n_importance_samples")},
         "classifier_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "likelihood": [StrOptions(set(vae.LIKELIHOODS))],
-        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
         "classification_weight": [Interval(Real, 0, None, closed="left")],
-        "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "verbose": ["verbose"],
-        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -322,11 +320,7 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
             name=type(self).__name__,
             on_epoch_start=lambda epoch: cycle.restart(),
             is_finite=lambda: all(np.isfinite(p).all() for p in params),
-            divergence_hint=(
-                f"Lower learning_rate (now {self.learning_rate}, optimizer="
-                f"{self.optimizer!r}); with real-valued input, standardize it and "
-                "use likelihood='gaussian'."
-            ),
+            divergence_hint=divergence_hint(self),
             tol=None if incremental else self.tol,
             n_iter_no_change=None if incremental else self.n_iter_no_change,
             warn_not_converged=not incremental,
@@ -385,13 +379,13 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
 
     # ------------------------------------------------------------- the model
     def _encoder(self):
-        return _network(self.encoder_coefs_, self.encoder_intercepts_, self.activation)
+        return network(self.encoder_coefs_, self.encoder_intercepts_, self.activation)
 
     def _decoder(self):
-        return _network(self.decoder_coefs_, self.decoder_intercepts_, self.activation)
+        return network(self.decoder_coefs_, self.decoder_intercepts_, self.activation)
 
     def _classifier(self):
-        return _network(self.classifier_coefs_, self.classifier_intercepts_, self.activation)
+        return network(self.classifier_coefs_, self.classifier_intercepts_, self.activation)
 
     def _params(self):
         return [p for coefs, intercepts in (
@@ -561,12 +555,6 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-def _network(coefs, intercepts, activation):
-    """The ``(coefs, intercepts, activations)`` triple: ``activation`` on the
-    hidden layers, the identity on the output (means and log-variances, logits)."""
-    return coefs, intercepts, [activation] * (len(coefs) - 1) + ["identity"]
 
 
 class _Cycle:

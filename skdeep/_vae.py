@@ -57,6 +57,19 @@ def init_layers(sizes, activation, rng, dtype):
     return coefs, intercepts
 
 
+def network(coefs, intercepts, activation):
+    """The ``(coefs, intercepts, activations)`` triple of a network with
+    ``activation`` on the hidden layers and the identity on the output."""
+    return coefs, intercepts, [activation] * (len(coefs) - 1) + ["identity"]
+
+
+def divergence_hint(estimator):
+    """What to change when a VAE's training diverges."""
+    return (f"Lower learning_rate (now {estimator.learning_rate}, optimizer="
+            f"{estimator.optimizer!r}); with real-valued input, standardize it and "
+            "use likelihood='gaussian'.")
+
+
 class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin,
                              TransformerMixin, BaseEstimator):
     """Variational autoencoder with Gaussian latent variables.
@@ -273,11 +286,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             verbose=self.verbose,
             name=type(self).__name__,
             is_finite=lambda: all(np.isfinite(p).all() for p in params),
-            divergence_hint=(
-                f"Lower learning_rate (now {self.learning_rate}, optimizer="
-                f"{self.optimizer!r}); with real-valued input, standardize it and "
-                "use likelihood='gaussian'."
-            ),
+            divergence_hint=divergence_hint(self),
             tol=None if incremental else self.tol,
             n_iter_no_change=None if incremental else self.n_iter_no_change,
             validation_score=validation_score,
@@ -342,14 +351,10 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
 
     # ------------------------------------------------------------- the model
     def _encoder(self):
-        n = len(self.encoder_coefs_)
-        return (self.encoder_coefs_, self.encoder_intercepts_,
-                [self.activation] * (n - 1) + ["identity"])
+        return network(self.encoder_coefs_, self.encoder_intercepts_, self.activation)
 
     def _decoder(self):
-        n = len(self.decoder_coefs_)
-        return (self.decoder_coefs_, self.decoder_intercepts_,
-                [self.activation] * (n - 1) + ["identity"])
+        return network(self.decoder_coefs_, self.decoder_intercepts_, self.activation)
 
     def _params(self):
         return (trainable_parameters(self.encoder_coefs_, self.encoder_intercepts_)

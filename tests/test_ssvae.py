@@ -4,11 +4,11 @@ import pickle
 
 import numpy as np
 import pytest
+from finite_differences import numerical_gradient
 from scipy.special import logsumexp, softmax
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
-from finite_differences import numerical_gradient
 from skdeep import SemiSupervisedVAE, VariationalAutoencoder
 from skdeep._kernels import ssvae, vae
 from skdeep._kernels.network import forward
@@ -231,7 +231,8 @@ def test_fit_needs_labeled_rows_of_two_classes(digits):
     with pytest.raises(ValueError, match="at least 2 classes"):
         _small().fit(X, np.r_[3, np.full(49, -1)])
     with pytest.raises(ValueError, match="not in classes_"):
-        _small().partial_fit(X, np.r_[0, 1, np.full(48, -1)]).partial_fit(X, np.r_[2, np.full(49, -1)])
+        m2 = _small().partial_fit(X, np.r_[0, 1, np.full(48, -1)])
+        m2.partial_fit(X, np.r_[2, np.full(49, -1)])
 
 
 def test_partial_fit_once_per_epoch_equals_fit(digits):
@@ -327,7 +328,8 @@ def test_m1_m2_pipeline_with_unlabeled_rows(digits):
     np.testing.assert_array_equal(pipe.classes_, np.arange(10))
     assert pipe.predict_proba(X[:3]).shape == (3, 10)
     labeled = y_partial >= 0
-    assert pipe.score(X, y_partial) == pytest.approx(np.mean(pipe.predict(X[labeled]) == y[labeled]))
+    expected = np.mean(pipe.predict(X[labeled]) == y[labeled])
+    assert pipe.score(X, y_partial) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -28,9 +28,9 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.special import log_softmax
 
-from .activations import DERIVATIVES, ACTIVATIONS
+from .activations import ACTIVATIONS, DERIVATIVES
 from .network import Gradients, backward, forward
-from .vae import posterior_elbo_gradients, reparameterize, LIKELIHOODS, gaussian_kl
+from .vae import LIKELIHOODS, gaussian_kl, posterior_elbo_gradients, reparameterize
 
 
 def one_hot(classes, n_classes, dtype):
