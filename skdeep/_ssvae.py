@@ -16,7 +16,6 @@ from ._compat import Interval, _fit_context
 from ._kernels import ssvae, vae
 from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import make_optimizer
-from ._kernels.partition import base_rate_biases
 from ._rbm import rng_from
 from ._semi_supervised import (
     LabeledScoreMixin,
@@ -61,10 +60,14 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
         upwards; ``None`` mirrors the encoder.
     classifier_layer_sizes : int or array-like of int, default=(500,)
         Hidden layer sizes of the classifier q(y | x).
-    likelihood : {'bernoulli', 'gaussian'}, default='bernoulli'
-        p(x | y, z): independent Bernoulli pixels (data in [0, 1]) or a
-        Gaussian with unit variance around the decoder's output (standardized
-        real-valued data, such as the codes of a :class:`VariationalAutoencoder`).
+    likelihood : {'bernoulli', 'gaussian', 'gaussian_learned_variance'}, \
+default='bernoulli'
+        p(x | y, z): independent Bernoulli pixels (data in [0, 1]), a Gaussian
+        with unit variance around the decoder's output (standardized
+        real-valued data), or a Gaussian whose mean and log-variance per
+        feature the decoder outputs: the choice for the codes of a
+        :class:`VariationalAutoencoder` (M1+M2), whose active and collapsed
+        dimensions differ in scale.
     activation : {'relu', 'tanh', 'logistic', 'leaky_relu', 'identity'}, default='relu'
         Activation of the hidden layers of the three networks.
     classification_weight : float, default=0.1
@@ -359,7 +362,7 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
         return y_index
 
     def _initialize(self, X):
-        dtype = X.dtype
+        dtype, lik = X.dtype, vae.LIKELIHOODS[self.likelihood]
         self._rng = rng_from(self.random_state)
         n_features, n_classes, d = X.shape[1], len(self.classes_), self.n_components
         encoder_sizes, decoder_sizes = autoencoder_sizes(self.encoder_layer_sizes,
@@ -367,13 +370,13 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
         self.encoder_coefs_, self.encoder_intercepts_ = init_layers(
             [n_features + n_classes, *encoder_sizes, 2 * d], self.activation, self._rng, dtype)
         self.decoder_coefs_, self.decoder_intercepts_ = init_layers(
-            [d + n_classes, *decoder_sizes, n_features], self.activation, self._rng, dtype)
+            [d + n_classes, *decoder_sizes, lik.n_outputs(n_features)], self.activation,
+            self._rng, dtype)
         self.classifier_coefs_, self.classifier_intercepts_ = init_layers(
             [n_features, *hidden_sizes(self.classifier_layer_sizes), n_classes],
             self.activation, self._rng, dtype)
         # output biases at the data's base rates, as VariationalAutoencoder
-        self.decoder_intercepts_[-1][...] = base_rate_biases(X.mean(axis=0), X.shape[0],
-                                                             self.likelihood)
+        self.decoder_intercepts_[-1][...] = lik.initial_bias(X)
         self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate)
         self._history = History()
 

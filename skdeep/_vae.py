@@ -12,7 +12,6 @@ from ._kernels import vae
 from ._kernels.init import INITS
 from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import OPTIMIZERS, make_optimizer
-from ._kernels.partition import base_rate_biases
 from ._rbm import rng_from
 from ._training import (
     History,
@@ -91,10 +90,13 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
     decoder_layer_sizes : int, array-like of int or None, default=None
         Hidden layer sizes of the decoder, from the latent space upwards;
         ``None`` mirrors the encoder.
-    likelihood : {'bernoulli', 'gaussian'}, default='bernoulli'
+    likelihood : {'bernoulli', 'gaussian', 'gaussian_learned_variance'}, \
+default='bernoulli'
         p(x | z): independent Bernoulli pixels (data in [0, 1]; the decoder
-        outputs logits) or a Gaussian with unit variance around the decoder's
-        output (standardized real-valued data).
+        outputs logits), a Gaussian with unit variance around the decoder's
+        output (standardized real-valued data), or a Gaussian whose mean and
+        log-variance per feature the decoder outputs (real-valued data whose
+        features are predictable to different precisions).
     activation : {'relu', 'tanh', 'logistic', 'leaky_relu', 'identity'}, default='relu'
         Activation of the hidden layers of both networks.
     optimizer : {'adam', 'radam', 'rmsprop', 'adagrad', 'adadelta', 'sgd', \
@@ -311,7 +313,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
                                        "Use likelihood='gaussian' for real-valued data")
 
     def _initialize(self, X):
-        dtype = X.dtype
+        dtype, lik = X.dtype, vae.LIKELIHOODS[self.likelihood]
         self._rng = rng_from(self.random_state)
         n_features = X.shape[1]
         encoder_sizes, decoder_sizes = autoencoder_sizes(self.encoder_layer_sizes,
@@ -319,11 +321,11 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         self.encoder_coefs_, self.encoder_intercepts_ = init_layers(
             [n_features, *encoder_sizes, 2 * self.n_components], self.activation, self._rng, dtype)
         self.decoder_coefs_, self.decoder_intercepts_ = init_layers(
-            [self.n_components, *decoder_sizes, n_features], self.activation, self._rng, dtype)
+            [self.n_components, *decoder_sizes, lik.n_outputs(n_features)], self.activation,
+            self._rng, dtype)
         # output biases at the data's base rates, so training starts from the
         # independent-pixel model (Hinton 2010, section 8, for the RBM)
-        mean = X.mean(axis=0)
-        self.decoder_intercepts_[-1][...] = base_rate_biases(mean, X.shape[0], self.likelihood)
+        self.decoder_intercepts_[-1][...] = lik.initial_bias(X)
         self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate)
         self._history = History()
         self._best = None

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from finite_differences import numerical_gradient
 from scipy.special import logsumexp, softmax
+from scipy.stats import norm
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
@@ -21,14 +22,35 @@ N_FEATURES, N_CLASSES, N_LATENT = 5, 3, 2
 
 
 # ---------------------------------------------------------------- kernels
-def _tiny_networks(rng, encoder_hidden=(4,)):
+def test_learned_variance_likelihood_closed_form_gradient_and_draws(rng):
+    lik = vae.GaussianLearnedVarianceLikelihood
+    x, out = rng.normal(size=(4, 3)), rng.normal(size=(4, 6))
+    expected = norm.logpdf(x, loc=out[:, :3], scale=np.exp(out[:, 3:] / 2)).sum(axis=1)
+    np.testing.assert_allclose(lik.log_prob(x, out), expected, rtol=1e-12)
+    fd = numerical_gradient(lambda: lik.log_prob(x, out).sum(), out)
+    # central differences at eps=1e-6 in float64: error ~1e-9
+    np.testing.assert_allclose(lik.gradient(x, out), fd, atol=1e-7)
+    np.testing.assert_array_equal(lik.mean(out), out[:, :3])
+    draws = lik.sample(np.broadcast_to(out[0], (100_000, 6)), rng)
+    # 100k draws: standard errors ~0.3% of the standard deviation
+    sd = np.exp(out[0, 3:] / 2)
+    assert np.all(np.abs(draws.mean(axis=0) - out[0, :3]) < 0.02 * sd)
+    np.testing.assert_allclose(draws.var(axis=0), np.exp(out[0, 3:]), rtol=0.02)
+    X = rng.normal(loc=3, scale=2, size=(50, 3))
+    m, log_var = np.split(lik.initial_bias(X), 2)
+    np.testing.assert_allclose(m, X.mean(axis=0))
+    np.testing.assert_allclose(np.exp(log_var), X.var(axis=0))
+
+
+def _tiny_networks(rng, encoder_hidden=(4,), likelihood="bernoulli"):
     def net(sizes):
         coefs = [rng.normal(scale=0.7, size=s) for s in zip(sizes[:-1], sizes[1:])]
         intercepts = [rng.normal(scale=0.3, size=s) for s in sizes[1:]]
         return coefs, intercepts, ["tanh"] * (len(coefs) - 1) + ["identity"]
 
+    n_outputs = vae.LIKELIHOODS[likelihood].n_outputs(N_FEATURES)
     return (net([N_FEATURES + N_CLASSES, *encoder_hidden, 2 * N_LATENT]),
-            net([N_LATENT + N_CLASSES, 3, N_FEATURES]),
+            net([N_LATENT + N_CLASSES, 3, n_outputs]),
             net([N_FEATURES, 3, N_CLASSES]))
 
 
@@ -66,10 +88,13 @@ def _independent_bounds(X, y, eps, encoder, decoder, classifier, likelihood):
     return bound
 
 
-@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian"])
+LIKELIHOODS = ["bernoulli", "gaussian", "gaussian_learned_variance"]
+
+
+@pytest.mark.parametrize("likelihood", LIKELIHOODS)
 @pytest.mark.parametrize("encoder_hidden", [(4,), ()], ids=["hidden", "linear"])
 def test_bounds_match_an_independent_computation(rng, likelihood, encoder_hidden):
-    encoder, decoder, classifier = _tiny_networks(rng, encoder_hidden)
+    encoder, decoder, classifier = _tiny_networks(rng, encoder_hidden, likelihood)
     y = np.array([2, -1, 0, -1, -1, 1])
     X, eps = _batch(rng, likelihood, y)
     bound, *_ = ssvae.objective_gradients(X, y, X[:0], y[:0], eps, encoder, decoder, classifier,
@@ -87,12 +112,12 @@ CASES = {  # (labels of the bound's rows, rows classified, bound weight, classif
 }
 
 
-@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian"])
+@pytest.mark.parametrize("likelihood", LIKELIHOODS)
 @pytest.mark.parametrize("case", CASES)
 def test_objective_gradients_match_finite_differences(rng, likelihood, case):
     labels, n_classify, bound_weight, classification_weight = CASES[case]
     y = np.array(labels)
-    encoder, decoder, classifier = _tiny_networks(rng)
+    encoder, decoder, classifier = _tiny_networks(rng, likelihood=likelihood)
     X, eps = _batch(rng, likelihood, y)
     X_c = rng.random((n_classify, N_FEATURES))
     y_c = rng.integers(N_CLASSES, size=n_classify)

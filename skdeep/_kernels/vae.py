@@ -17,6 +17,7 @@ import numpy as np
 from scipy.special import expit, logsumexp
 
 from .network import backward, forward
+from .partition import base_rate_biases
 from .units import softplus
 
 LOG_2PI = float(np.log(2.0 * np.pi))
@@ -76,6 +77,17 @@ class BernoulliLikelihood:
     name = "bernoulli"
 
     @staticmethod
+    def n_outputs(n_features):
+        """Decoder outputs per sample: one logit per feature."""
+        return n_features
+
+    @staticmethod
+    def initial_bias(X):
+        """Output biases of the independent-feature model fitted to ``X``: the
+        smoothed log-odds of each feature's mean (the base rates)."""
+        return base_rate_biases(X.mean(axis=0), X.shape[0], "bernoulli")
+
+    @staticmethod
     def log_prob(x, out):
         """sum_i x_i out_i - log(1 + exp(out_i)), the negative cross-entropy."""
         ll = x * out
@@ -102,6 +114,16 @@ class GaussianLikelihood:
     name = "gaussian"
 
     @staticmethod
+    def n_outputs(n_features):
+        """Decoder outputs per sample: one mean per feature."""
+        return n_features
+
+    @staticmethod
+    def initial_bias(X):
+        """Output biases of the independent-feature model: the data's mean."""
+        return X.mean(axis=0)
+
+    @staticmethod
     def log_prob(x, out):
         """-||x - out||^2 / 2 - d log(2 pi) / 2."""
         diff = x - out
@@ -120,7 +142,60 @@ class GaussianLikelihood:
         return out + rng.standard_normal(out.shape, dtype=out.dtype)
 
 
-LIKELIHOODS = {"bernoulli": BernoulliLikelihood, "gaussian": GaussianLikelihood}
+class GaussianLearnedVarianceLikelihood:
+    """p(x | z) = N(x; m, diag exp(v)), ``out = [m, v]``: the decoder gives each
+    feature's mean and log-variance (Kingma & Welling 2014, appendix C.2), so
+    that the model learns how precisely each feature is predicted."""
+
+    name = "gaussian_learned_variance"
+
+    @staticmethod
+    def n_outputs(n_features):
+        """Decoder outputs per sample: a mean and a log-variance per feature."""
+        return 2 * n_features
+
+    @staticmethod
+    def initial_bias(X):
+        """Output biases of the independent-feature model: the data's mean and
+        the log of its variance, floored at 1% of the mean variance (a constant
+        feature does not start at zero variance)."""
+        var = X.var(axis=0)
+        return np.concatenate([X.mean(axis=0), np.log(np.maximum(var, 0.01 * var.mean() + 1e-12))])
+
+    @staticmethod
+    def _split(out):
+        d = out.shape[-1] // 2
+        return out[..., :d], out[..., d:]
+
+    @classmethod
+    def log_prob(cls, x, out):
+        """-sum_i ((x_i - m_i)^2 exp(-v_i) + v_i + log(2 pi)) / 2."""
+        m, v = cls._split(out)
+        diff = x - m
+        return -0.5 * (np.sum(diff * diff * np.exp(-v) + v, axis=-1) + x.shape[-1] * LOG_2PI)
+
+    @classmethod
+    def gradient(cls, x, out):
+        """d log_prob / d out: ``(x - m) exp(-v)`` and ``((x - m)^2 exp(-v) - 1) / 2``."""
+        m, v = cls._split(out)
+        scaled = (x - m) * np.exp(-v)
+        return np.concatenate([scaled, 0.5 * (scaled * (x - m) - 1)], axis=-1)
+
+    @classmethod
+    def mean(cls, out):
+        return cls._split(out)[0].copy()
+
+    @classmethod
+    def sample(cls, out, rng):
+        m, v = cls._split(out)
+        return m + np.exp(0.5 * v) * rng.standard_normal(m.shape, dtype=out.dtype)
+
+
+LIKELIHOODS = {
+    "bernoulli": BernoulliLikelihood,
+    "gaussian": GaussianLikelihood,
+    "gaussian_learned_variance": GaussianLearnedVarianceLikelihood,
+}
 
 
 def elbo(x, out, mu, log_var, likelihood="bernoulli"):
