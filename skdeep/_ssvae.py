@@ -130,7 +130,7 @@ default='bernoulli'
     --------
     VariationalAutoencoder : The unsupervised model M1, whose codes M2 can
         model (``make_pipeline(VariationalAutoencoder(), SemiSupervisedVAE(
-        likelihood='gaussian'))``).
+        likelihood='gaussian_learned_variance'))``).
     sklearn.semi_supervised.SelfTrainingClassifier : Semi-supervised learning
         by self-training, with the same ``-1`` convention.
     sklearn.semi_supervised.LabelSpreading : Graph-based semi-supervised learning.
@@ -163,9 +163,10 @@ default='bernoulli'
     marginalised.
 
     Stacked on the codes of a :class:`VariationalAutoencoder` (M1) with
-    ``likelihood='gaussian'`` it is the paper's M1+M2 model; in a pipeline
-    the VAE ignores ``y``, so ``-1`` rows pass through. Kingma et al. report
-    on MNIST with 1000 labels 3.6% test error for M2 and 2.4% for M1+M2.
+    ``likelihood='gaussian_learned_variance'`` it is the paper's M1+M2 model;
+    in a pipeline the VAE ignores ``y``, so ``-1`` rows pass through. Kingma
+    et al. report on MNIST with 1000 labels 3.6% test error for M2 and 2.4%
+    for M1+M2.
 
     References
     ----------

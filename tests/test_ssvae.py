@@ -348,7 +348,7 @@ def test_m1_m2_pipeline_with_unlabeled_rows(digits):
     pipe = make_pipeline(
         VariationalAutoencoder(encoder_layer_sizes=(32,), n_components=8, max_iter=3,
                                random_state=0),
-        _small(likelihood="gaussian"),
+        _small(likelihood="gaussian_learned_variance"),
     ).fit(X, y_partial)
     np.testing.assert_array_equal(pipe.classes_, np.arange(10))
     assert pipe.predict_proba(X[:3]).shape == (3, 10)
