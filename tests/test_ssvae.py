@@ -22,6 +22,21 @@ N_FEATURES, N_CLASSES, N_LATENT = 5, 3, 2
 
 
 # ---------------------------------------------------------------- kernels
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian", "gaussian_learned_variance"])
+def test_fused_log_prob_and_gradient_equal_the_separate_ones(rng, dtype, likelihood):
+    lik = vae.LIKELIHOODS[likelihood]
+    x = (rng.random((20, 6)) < 0.5).astype(dtype)
+    out = (rng.normal(size=(20, lik.n_outputs(6))) * 20).astype(dtype)
+    out[0, :3] = [0.0, -0.0, 1e-30]  # the sign switch of the fused sigmoid
+    value, grad = lik.log_prob_and_gradient(x, out)
+    assert value.dtype == grad.dtype == dtype
+    # the same quantities by other roundings: a few ulps of the dtype
+    tol = 1e-5 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(value, lik.log_prob(x, out), rtol=tol)
+    np.testing.assert_allclose(grad, lik.gradient(x, out), rtol=tol, atol=tol)
+
+
 def test_learned_variance_likelihood_closed_form_gradient_and_draws(rng):
     lik = vae.GaussianLearnedVarianceLikelihood
     x, out = rng.normal(size=(4, 3)), rng.normal(size=(4, 6))

@@ -100,6 +100,25 @@ class BernoulliLikelihood:
         return x - expit(out)
 
     @staticmethod
+    def log_prob_and_gradient(x, out):
+        """:meth:`log_prob` and :meth:`gradient` from one exponential: with
+        e = exp(-|out|) and r = 1 / (1 + e), softplus(out) = max(out, 0) +
+        log(1 + e) and sigmoid(out) = 1/2 + sign(out) (r - 1/2)."""
+        e = np.abs(out)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        e += 1
+        grad = np.reciprocal(e)
+        grad -= 0.5
+        np.copysign(grad, out, out=grad)
+        grad += 0.5
+        np.subtract(x, grad, out=grad)
+        ll = x * out
+        ll -= np.maximum(out, 0)
+        ll -= np.log(e, out=e)
+        return np.sum(ll, axis=-1), grad
+
+    @staticmethod
     def mean(out):
         return expit(out)
 
@@ -132,6 +151,10 @@ class GaussianLikelihood:
     @staticmethod
     def gradient(x, out):
         return x - out
+
+    @classmethod
+    def log_prob_and_gradient(cls, x, out):
+        return cls.log_prob(x, out), cls.gradient(x, out)
 
     @staticmethod
     def mean(out):
@@ -180,6 +203,10 @@ class GaussianLearnedVarianceLikelihood:
         m, v = cls._split(out)
         scaled = (x - m) * np.exp(-v)
         return np.concatenate([scaled, 0.5 * (scaled * (x - m) - 1)], axis=-1)
+
+    @classmethod
+    def log_prob_and_gradient(cls, x, out):
+        return cls.log_prob(x, out), cls.gradient(x, out)
 
     @classmethod
     def mean(cls, out):
@@ -259,11 +286,11 @@ def posterior_elbo_gradients(X, mu, log_var, eps, decoder, weights, likelihood="
     z = reparameterize(mu, log_var, eps)
     dec = forward(z if condition is None else np.concatenate([z, condition], axis=1), *decoder)
     lik = LIKELIHOODS[likelihood]
-    value = lik.log_prob(X, dec.output) - gaussian_kl(mu, log_var)
+    value, delta = lik.log_prob_and_gradient(X, dec.output)
+    value -= gaussian_kl(mu, log_var)
     weights = np.asarray(weights, dtype=mu.dtype)
     if weights.ndim:
         weights = weights[:, None]
-    delta = lik.gradient(X, dec.output)
     delta *= -weights
     dec_grads = backward(dec, delta, decoder[0], decoder[2], input_delta=True)
     g_mu, g_log_var = reparameterize_backward(dec_grads.input_delta[:, : mu.shape[1]], log_var, eps)
