@@ -471,7 +471,7 @@ default='bernoulli'
         X = self._validate_X(X)
         n, n_classes = X.shape[0], len(self.classes_)
         q = np.exp(ssvae.classifier_log_proba(X, self._classifier()))
-        mu = ssvae.encode(X, *ssvae.all_classes(n, n_classes), self._encoder())[0]
+        mu = ssvae.encode(X, np.empty(0, dtype=np.intp), self._encoder(), n_classes)[0]
         return np.einsum("kid,ik->id", mu.reshape(n_classes, n, -1), q)
 
     def sample(self, n_samples=1, y=None, *, mean=False, random_state=None):
@@ -540,13 +540,13 @@ default='bernoulli'
         seed = int(rng_from(self.random_state).integers(1 << 32))
         n_classes, d = len(self.classes_), self.n_components
         networks = self._encoder(), self._decoder()
+        unlabeled = np.empty(0, dtype=np.intp)  # no labeled rows: every row once per class
         rows = max(1, SCORE_BLOCK // (n_classes * X.shape[1]))
         scores = []
         for start in range(0, X.shape[0], rows):
             x = X[start : start + rows]
             eps = np.moveaxis(vae.row_noise(x, seed, n_classes, d), 1, 0).reshape(-1, d)
-            L = ssvae.labeled_bound(x, *ssvae.all_classes(x.shape[0], n_classes), eps,
-                                    *networks, self.likelihood, n_classes)
+            L = ssvae.labeled_bound(x, unlabeled, eps, *networks, self.likelihood, n_classes)
             log_q = ssvae.classifier_log_proba(x, self._classifier())
             scores.append(ssvae.unlabeled_bound(L.reshape(n_classes, -1).T, log_q))
         return np.concatenate(scores)

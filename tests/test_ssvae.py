@@ -203,9 +203,10 @@ def test_bounds_are_below_the_exact_log_likelihood(two_prototypes):
                                       return_index=True, return_inverse=True)
     X_distinct, exact = X[first], log_pxy[codes]
     n, draws = len(X_distinct), 4000
+    # every distinct row with each class, 4000 times, as labeled copies
     rows, classes = np.tile(np.arange(n), 2 * draws), np.tile(np.repeat([0, 1], n), draws)
     eps = np.random.default_rng(0).standard_normal((len(rows), 1))
-    L = ssvae.labeled_bound(X_distinct, rows, classes, eps, m2._encoder(), decoder,
+    L = ssvae.labeled_bound(X_distinct[rows], classes, eps, m2._encoder(), decoder,
                             "bernoulli", 2).reshape(draws, 2, n)
     mean_L, stderr = L.mean(axis=0).T, L.std(axis=0).T / np.sqrt(draws)
     # 4000 draws: each mean within 4 standard errors of its expectation

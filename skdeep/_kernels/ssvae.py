@@ -8,10 +8,12 @@ classifier q(y | x) (a network whose outputs are the logits of a softmax).
 
 A *copy* is a pair (row of X, class): a labeled row has one, its own class; an
 unlabeled row has K, one per class, so that the sum over classes of the
-unlabeled bound is exact. Copies are given by ``rows`` (indices into X) and
-``classes`` (class indices), and the encoder's first layer computes
-``x @ W_x`` once per row of X, not once per copy: only the class's column of
-``W_y`` differs between a row's copies (``W = [W_x; W_y]``).
+unlabeled bound is exact. The layout is fixed: the first ``len(y)`` rows of X
+are labeled, with the classes ``y``, and come first, one copy each; the other
+rows follow class-major (copy ``n_labeled + k * n_unlabeled + i`` is unlabeled
+row ``i`` with class ``k``). The encoder's first layer computes ``x @ W_x``
+once per row of X, not once per copy: only the class's row of ``W_y`` differs
+between a row's copies (``W = [W_x; W_y]``).
 
 Per row, in nats (to be maximised):
 
@@ -25,7 +27,6 @@ Networks are ``(coefs, intercepts, activations)`` triples of :mod:`.network`.
 import math
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.special import log_softmax
 
 from .activations import ACTIVATIONS, DERIVATIVES
@@ -45,11 +46,22 @@ def log_prior(n_classes):
     return -math.log(n_classes)
 
 
-def all_classes(n_rows, n_classes):
-    """``(rows, classes)`` of the K copies of each of ``n_rows`` rows, class-major:
-    copy ``k * n_rows + i`` is row ``i`` with class ``k``."""
-    return (np.tile(np.arange(n_rows), n_classes),
-            np.repeat(np.arange(n_classes), n_rows))
+def copy_classes(y, n_rows, n_classes):
+    """The class of each copy of ``n_rows`` rows whose first ``len(y)`` are
+    labeled with ``y`` (see the layout above)."""
+    return np.concatenate([y, np.repeat(np.arange(n_classes), n_rows - len(y))])
+
+
+def copy_rows(A, n_labeled, n_classes):
+    """The row of ``A`` of each copy: the labeled rows, then the others K times."""
+    return np.concatenate([A[:n_labeled], np.tile(A[n_labeled:], (n_classes, 1))])
+
+
+def sum_copies(A, n_labeled, n_classes):
+    """The sum over each row's copies of the per-copy rows ``A``."""
+    n_rest = (A.shape[0] - n_labeled) // n_classes
+    rest = A[n_labeled:].reshape(n_classes, n_rest, A.shape[1]).sum(axis=0)
+    return np.concatenate([A[:n_labeled], rest])
 
 
 def classifier_log_proba(X, classifier):
@@ -58,8 +70,9 @@ def classifier_log_proba(X, classifier):
 
 
 # ------------------------------------------------------------ the encoder
-def encoder_forward(X, rows, classes, encoder):
-    """Forward pass of q(z | x, y) on the copies ``(X[rows], classes)``.
+def encoder_forward(X, y, encoder, n_classes):
+    """Forward pass of q(z | x, y) on the copies of the rows of ``X`` (the
+    first ``len(y)`` labeled with ``y``).
 
     Returns ``(first, rest, output)``: the first layer's activations, the
     :class:`.network.Forward` of the layers above it (None for a one-layer
@@ -68,8 +81,8 @@ def encoder_forward(X, rows, classes, encoder):
     coefs, intercepts, activations = encoder
     n_features = X.shape[1]
     W = coefs[0]
-    pre = (X @ W[:n_features])[rows]
-    pre += W[n_features:][classes]
+    pre = copy_rows(X @ W[:n_features], len(y), n_classes)
+    pre += W[n_features:][copy_classes(y, X.shape[0], n_classes)]
     pre += intercepts[0]
     first = ACTIVATIONS[activations[0]](pre)
     if len(coefs) == 1:
@@ -78,9 +91,9 @@ def encoder_forward(X, rows, classes, encoder):
     return first, rest, rest.output
 
 
-def encoder_backward(X, rows, classes, first, rest, delta, encoder):
+def encoder_backward(X, y, first, rest, delta, encoder, n_classes):
     """Gradients of the encoder from ``delta``, the loss's gradient w.r.t. each
-    copy's output ``[mu, log_var]``; the copies of a row are summed before the
+    copy's output ``[mu, log_var]``; a row's copies are summed before the
     product with X."""
     coefs, _, activations = encoder
     n_layers = len(coefs)
@@ -89,18 +102,15 @@ def encoder_backward(X, rows, classes, first, rest, delta, encoder):
     else:
         above = backward(rest, delta, coefs[1:], activations[1:], input_delta=True)
         delta = DERIVATIVES[activations[0]](first, above.input_delta)
-    n_rows, n_classes = X.shape[0], coefs[0].shape[0] - X.shape[1]
-    gather = csr_matrix((np.ones(len(rows), dtype=delta.dtype), (rows, np.arange(len(rows)))),
-                        shape=(n_rows, len(rows)))
-    g_first = np.concatenate([X.T @ (gather @ delta),
-                              one_hot(classes, n_classes, delta.dtype).T @ delta])
+    classes = one_hot(copy_classes(y, X.shape[0], n_classes), n_classes, delta.dtype)
+    g_first = np.concatenate([X.T @ sum_copies(delta, len(y), n_classes), classes.T @ delta])
     return Gradients([g_first] + above.coefs, [delta.sum(axis=0)] + above.intercepts,
                      [None] * n_layers, [None] * n_layers)
 
 
-def encode(X, rows, classes, encoder):
+def encode(X, y, encoder, n_classes):
     """Posterior parameters ``(mu, log_var)`` of q(z | x, y) of each copy."""
-    out = encoder_forward(X, rows, classes, encoder)[2]
+    out = encoder_forward(X, y, encoder, n_classes)[2]
     d = out.shape[1] // 2
     return out[:, :d], out[:, d:]
 
@@ -112,12 +122,14 @@ def decode(Z, classes, decoder, n_classes):
 
 
 # ------------------------------------------------------------ bounds
-def labeled_bound(X, rows, classes, eps, encoder, decoder, likelihood, n_classes):
-    """L(x, y) of each copy ``(X[rows], classes)`` with the noise ``eps``."""
-    mu, log_var = encode(X, rows, classes, encoder)
+def labeled_bound(X, y, eps, encoder, decoder, likelihood, n_classes):
+    """L(x, y) of each copy of the rows of ``X`` (the first ``len(y)`` labeled
+    with ``y``, the others once per class) with the noise ``eps``."""
+    mu, log_var = encode(X, y, encoder, n_classes)
+    classes = copy_classes(y, X.shape[0], n_classes)
     out = decode(reparameterize(mu, log_var, eps), classes, decoder, n_classes)
-    return (LIKELIHOODS[likelihood].log_prob(X[rows], out) - gaussian_kl(mu, log_var)
-            + log_prior(n_classes))
+    return (LIKELIHOODS[likelihood].log_prob(copy_rows(X, len(y), n_classes), out)
+            - gaussian_kl(mu, log_var) + log_prior(n_classes))
 
 
 def unlabeled_bound(L, log_q):
@@ -152,9 +164,7 @@ def objective_gradients(X, y, X_classify, y_classify, eps, encoder, decoder, cla
     labeled = np.flatnonzero(y >= 0)
     unlabeled = np.flatnonzero(y < 0)
     n_l, n_u = len(labeled), len(unlabeled)
-    u_rows, u_classes = all_classes(n_u, n_classes)
-    rows = np.concatenate([labeled, unlabeled[u_rows]])
-    classes = np.concatenate([y[labeled], u_classes])
+    X_sorted, y_l = X[np.concatenate([labeled, unlabeled])], y[labeled]
 
     # q(y | x) of the unlabeled rows and of the rows to classify, in one pass
     cls = forward(np.concatenate([X[unlabeled], X_classify]), *classifier)
@@ -163,16 +173,17 @@ def objective_gradients(X, y, X_classify, y_classify, eps, encoder, decoder, cla
     q_u = np.exp(log_q_u)
 
     # every copy through q(z | x, y) and p(x | y, z), weighted by its share of the loss
-    weights = np.full(len(rows), bound_weight, dtype=dtype)
+    weights = np.full(n_l + n_classes * n_u, bound_weight, dtype=dtype)
     weights[n_l:] *= q_u.T.ravel()
-    first, rest, out = encoder_forward(X, rows, classes, encoder)
+    first, rest, out = encoder_forward(X_sorted, y_l, encoder, n_classes)
     d = out.shape[1] // 2
+    classes = copy_classes(y_l, n_l + n_u, n_classes)
     L, dec_grads, g_mu, g_log_var = posterior_elbo_gradients(
-        X[rows], out[:, :d], out[:, d:], eps, decoder, weights, likelihood,
-        condition=one_hot(classes, n_classes, dtype))
+        copy_rows(X_sorted, n_l, n_classes), out[:, :d], out[:, d:], eps, decoder, weights,
+        likelihood, condition=one_hot(classes, n_classes, dtype))
     L += log_prior(n_classes)
-    enc_grads = encoder_backward(X, rows, classes, first, rest,
-                                 np.concatenate([g_mu, g_log_var], axis=1), encoder)
+    enc_grads = encoder_backward(X_sorted, y_l, first, rest,
+                                 np.concatenate([g_mu, g_log_var], axis=1), encoder, n_classes)
 
     bound = np.empty(X.shape[0], dtype=dtype)
     bound[labeled] = L[:n_l]
