@@ -9,26 +9,21 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
 )
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._compat import Interval, _fit_context
+from ._compat import Interval, StrOptions, _fit_context, validate_method_params
 from ._kernels import ssvae, vae
 from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import make_optimizer
 from ._pretraining import check_hidden_layer_sizes
-from ._rbm import rng_from
-from ._semi_supervised import (
-    LabeledScoreMixin,
-    check_some_labeled,
-    labeled_classes,
-    unlabeled_mask,
-)
+from ._rbm import SAMPLE_CONSTRAINTS, rng_from
+from ._semi_supervised import LabeledScoreMixin, encode_labels
 from ._training import History, run_epochs, warn_outside_unit_interval
 from ._vae import (
     SCORE_BLOCK,
     VariationalAutoencoder,
     autoencoder_sizes,
+    check_finite,
     divergence_hint,
     init_layers,
     network,
@@ -70,12 +65,15 @@ default='bernoulli'
         dimensions differ in scale.
     activation : {'relu', 'tanh', 'logistic', 'leaky_relu', 'identity'}, default='relu'
         Activation of the hidden layers of the three networks.
-    classification_weight : float, default=0.1
+    classification_weight : float, default=1.0
         Weight of the mean cross-entropy ``-log q(y | x)`` of the labeled rows
         against the mean negative bound per row. The paper's
         ``alpha`` (eq. 9), which multiplies the mean over labeled rows while the
         bound is summed over all N rows, is ``classification_weight * N``;
-        0.1 is the paper's choice.
+        the paper's choice is 0.1. The default 1.0 is measured: on MNIST with
+        1,000 labels it gave 13.4% test error after 1 epoch and 8.6% after 9,
+        where 0.1 gave 40.7% and 21.4%; on synthetic data with 2 labels per
+        class, 0.1 swapped the two class names on one seed in four.
     optimizer : {'adam', 'radam', 'rmsprop', 'adagrad', 'adadelta', 'sgd', \
 'momentum', 'nesterov'}, default='adam'
         Stochastic optimizer of the minibatch objective.
@@ -168,6 +166,11 @@ default='bernoulli'
     et al. report on MNIST with 1000 labels 3.6% test error for M2 and 2.4%
     for M1+M2.
 
+    The estimator computes with numpy on the host: it does not declare
+    ``array_api_support``, unlike :class:`VariationalAutoencoder`, whose ELBO
+    pass it shares. Give it numpy arrays (``X.cpu().numpy()``) under array API
+    dispatch; see :ref:`gpu`.
+
     References
     ----------
     .. [1] Kingma, D. P., Rezende, D. J., Mohamed, S. and Welling, M. (2014).
@@ -213,7 +216,7 @@ default='bernoulli'
         classifier_layer_sizes=(500,),
         likelihood="bernoulli",
         activation="relu",
-        classification_weight=0.1,
+        classification_weight=1.0,
         optimizer="adam",
         learning_rate=1e-3,
         batch_size=100,
@@ -284,7 +287,7 @@ default='bernoulli'
     def _fit(self, X, y, incremental, classes=None):
         first = not (incremental and hasattr(self, "classes_"))
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first)
-        y_index = self._class_indices(y, first, classes)
+        y_index = self._encode_labels(y, classes if first else self.classes_)
         if self.likelihood == "bernoulli":
             warn_outside_unit_interval(X, self, "likelihood='bernoulli'",
                                        "Use likelihood='gaussian' for real-valued data")
@@ -334,33 +337,12 @@ default='bernoulli'
         self.loss_curve_ = list(self._history.loss_curve)
         return self
 
-    def _class_indices(self, y, first, classes):
-        """Index of each row's class in ``classes_``, -1 for unlabeled rows;
-        sets ``classes_`` on the first call."""
-        y = column_or_1d(y)
-        unlabeled = unlabeled_mask(y)
-        check_some_labeled(unlabeled, self)
-        labels = y[~unlabeled]
-        check_classification_targets(labels)
-        if first:
-            if classes is None:
-                self.classes_ = labeled_classes(y, unlabeled)
-            else:
-                classes = column_or_1d(classes)
-                self.classes_ = np.unique(classes[~unlabeled_mask(classes)])
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs labeled samples of at least 2 classes; "
-                    f"got one class, {self.classes_[0]!r}."
-                )
-        unseen = np.setdiff1d(labels, self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y contains labels {unseen.tolist()} not in classes_ "
-                f"{self.classes_.tolist()}; pass every class to the first partial_fit."
-            )
-        y_index = np.full(len(y), -1, dtype=np.intp)
-        y_index[~unlabeled] = np.searchsorted(self.classes_, labels)
+    def _encode_labels(self, y, classes):
+        """The class index of each row (-1 where unlabeled); sets ``classes_``
+        (from ``classes`` when given, else the labeled rows')."""
+        self.classes_, unlabeled, labeled_index = encode_labels(y, self, classes, min_classes=2)
+        y_index = np.full(len(unlabeled), -1, dtype=np.intp)
+        y_index[~unlabeled] = labeled_index
         return y_index
 
     def _initialize(self, X):
@@ -419,7 +401,10 @@ default='bernoulli'
             Log-probability of each class, in the order of ``classes_``.
         """
         check_is_fitted(self)
-        return ssvae.classifier_log_proba(self._validate_X(X), self._classifier())
+        X = self._validate_X(X)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            log_proba = ssvae.classifier_log_proba(X, self._classifier())
+        return check_finite(self, log_proba, X, "predict_log_proba")
 
     def predict_proba(self, X):
         """The classifier's class probabilities, q(y | x).
@@ -472,17 +457,21 @@ default='bernoulli'
         check_is_fitted(self)
         X = self._validate_X(X)
         n, n_classes = X.shape[0], len(self.classes_)
-        q = np.exp(ssvae.classifier_log_proba(X, self._classifier()))
-        mu = ssvae.encode(X, np.empty(0, dtype=np.intp), self._encoder(), n_classes)[0]
-        return np.einsum("kid,ik->id", mu.reshape(n_classes, n, -1), q)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            q = np.exp(ssvae.classifier_log_proba(X, self._classifier()))
+            mu = ssvae.encode(X, np.empty(0, dtype=np.intp), self._encoder(), n_classes)[0]
+            Z = np.einsum("kid,ik->id", mu.reshape(n_classes, n, -1), q)
+        return check_finite(self, Z, X, "transform")
 
+    @validate_method_params({name: SAMPLE_CONSTRAINTS[name]
+                             for name in ("n_samples", "mean", "random_state")})
     def sample(self, n_samples=1, y=None, *, mean=False, random_state=None):
         """Draw from the model: y ~ p(y) (or given), z ~ N(0, I), x ~ p(x | y, z).
 
         Parameters
         ----------
         n_samples : int, default=1
-            Number of samples.
+            Number of samples, at least 1.
         y : label, array-like of shape (n_samples,) or None, default=None
             The class of the samples: one label for all, one per sample, or
             None to draw each from the uniform prior p(y).
@@ -499,6 +488,7 @@ default='bernoulli'
             Their classes.
         """
         check_is_fitted(self)
+        n_samples = int(n_samples)  # a bool is an int to the constraint
         rng = rng_from(random_state)
         n_classes = len(self.classes_)
         if y is None:
@@ -545,13 +535,14 @@ default='bernoulli'
         unlabeled = np.empty(0, dtype=np.intp)  # no labeled rows: every row once per class
         rows = max(1, SCORE_BLOCK // (n_classes * X.shape[1]))
         scores = []
-        for start in range(0, X.shape[0], rows):
-            x = X[start : start + rows]
-            eps = np.moveaxis(vae.row_noise(x, seed, n_classes, d), 1, 0).reshape(-1, d)
-            L = ssvae.labeled_bound(x, unlabeled, eps, *networks, self.likelihood, n_classes)
-            log_q = ssvae.classifier_log_proba(x, self._classifier())
-            scores.append(ssvae.unlabeled_bound(L.reshape(n_classes, -1).T, log_q))
-        return np.concatenate(scores)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for start in range(0, X.shape[0], rows):
+                x = X[start : start + rows]
+                eps = np.moveaxis(vae.row_noise(x, seed, n_classes, d), 1, 0).reshape(-1, d)
+                L = ssvae.labeled_bound(x, unlabeled, eps, *networks, self.likelihood, n_classes)
+                log_q = ssvae.classifier_log_proba(x, self._classifier())
+                scores.append(ssvae.unlabeled_bound(L.reshape(n_classes, -1).T, log_q))
+        return check_finite(self, np.concatenate(scores), X, "score_samples")
 
     @property
     def _n_features_out(self):

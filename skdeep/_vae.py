@@ -80,6 +80,25 @@ def network(coefs, intercepts, activation):
     return coefs, intercepts, [activation] * (len(coefs) - 1) + ["identity"]
 
 
+def check_finite(estimator, result, X, method):
+    """``result`` of ``estimator.method(X)``, or a ``ValueError`` naming the
+    first row whose result is not finite: the networks overflowed on values
+    far larger than the training data's, a clear error instead of NaN."""
+    xp = get_namespace(result)
+    finite = xp.isfinite(reshape(result, (result.shape[0], -1)))
+    if bool(xp.all(finite)):
+        return result
+    bad = ~np.all(to_numpy(finite), axis=1)
+    row = int(np.flatnonzero(bad)[0])
+    raise ValueError(
+        f"{type(estimator).__name__}.{method}: the result of {int(bad.sum())} row(s) is "
+        f"not finite (the first is row {row}, whose largest absolute value is "
+        f"{float(np.max(np.abs(to_numpy(X[row, ...])), initial=0)):.3g}): the "
+        "networks overflow on values this large. Scale X as the data the model was "
+        "fitted on."
+    )
+
+
 def divergence_hint(estimator):
     """What to change when a VAE's training diverges."""
     return (f"Lower learning_rate (now {estimator.learning_rate}, optimizer="
@@ -399,24 +418,6 @@ default='bernoulli'
         self._check_range(X)
         return X
 
-    def _check_finite(self, result, X, method):
-        """Raise when the networks overflowed: a clear error instead of NaN."""
-        xp = get_namespace(result)
-        finite = xp.isfinite(reshape(result, (result.shape[0], -1)))
-        if bool(xp.all(finite)):
-            return result
-        bad = ~np.all(to_numpy(finite), axis=1)
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise ValueError(
-                f"{type(self).__name__}.{method}: the result of {int(bad.sum())} row(s) is "
-                f"not finite (the first is row {row}, whose largest absolute value is "
-                f"{float(np.max(np.abs(to_numpy(X[row, ...])), initial=0)):.3g}): the "
-                "networks overflow "
-                "on values this large. Scale X as the data the model was fitted on."
-            )
-        return result
-
     def transform(self, X):
         """Posterior mean E[z | x] of each row.
 
@@ -434,7 +435,7 @@ default='bernoulli'
         X = self._validate_X(X, "transform")
         with errstate(get_namespace(X), over="ignore", invalid="ignore", divide="ignore"):
             Z = copy(vae.encode(X, self._encoder())[0])
-        return self._check_finite(Z, X, "transform")
+        return check_finite(self, Z, X, "transform")
 
     def inverse_transform(self, X):
         """Decoder mean E[x | z] of each latent vector.
@@ -459,7 +460,7 @@ default='bernoulli'
             )
         with errstate(get_namespace(Z), over="ignore", invalid="ignore", divide="ignore"):
             X_original = vae.LIKELIHOODS[self.likelihood].mean(vae.decode(Z, self._decoder()))
-        return self._check_finite(X_original, Z, "inverse_transform")
+        return check_finite(self, X_original, Z, "inverse_transform")
 
     @validate_method_params({name: SAMPLE_CONSTRAINTS[name]
                              for name in ("n_samples", "mean", "random_state")})
@@ -531,7 +532,7 @@ default='bernoulli'
             for start in range(0, n, rows):
                 scores.append(self._score_block(X[start : min(start + rows, n), :], seed, k,
                                                 encoder, decoder))
-        return self._check_finite(concat(scores), X, "score_samples")
+        return check_finite(self, concat(scores), X, "score_samples")
 
     def _score_block(self, x, seed, k, encoder, decoder):
         """The bounds of the rows ``x``."""

@@ -225,7 +225,7 @@ def test_all_labeled_the_classifier_does_not_touch_the_generative_model(digits):
     for a, b in zip(fits[0.0]._params()[:-4], fits[5.0]._params()[:-4]):
         np.testing.assert_array_equal(a, b)
     initial = _small(max_iter=1)
-    initial._class_indices(y, True, None)
+    initial._encode_labels(y, None)
     initial._initialize(X)
     for a, b in zip(fits[0.0].classifier_coefs_, initial.classifier_coefs_):
         np.testing.assert_array_equal(a, b)
