@@ -15,7 +15,7 @@ from ._compat import Interval, StrOptions, _fit_context, validate_method_params
 from ._kernels import ssvae, vae
 from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import make_optimizer
-from ._pretraining import check_hidden_layer_sizes
+from ._pretraining import auto_epochs, check_hidden_layer_sizes
 from ._rbm import SAMPLE_CONSTRAINTS, rng_from
 from ._semi_supervised import LabeledScoreMixin, encode_labels
 from ._training import History, run_epochs, warn_outside_unit_interval
@@ -28,6 +28,17 @@ from ._vae import (
     init_layers,
     network,
 )
+
+#: max_iter='auto': epochs for about this many minibatch updates, within
+#: AUTO_EPOCHS. On a split of the digits (1,198 training rows, 100 or 300 of
+#: them labeled, 12 updates an epoch), test accuracy grew with the updates:
+#: 600 updates (the former 50 epochs) 0.908 / 0.917 / 0.927 over three draws,
+#: 2,400 updates 0.908 / 0.942 / 0.932 and 4,800 updates 0.927 / 0.948 / 0.940,
+#: against MLPClassifier's 0.912 / 0.912 / 0.930 on the labeled rows
+AUTO_UPDATES = 5000
+#: ... at least 50 epochs (the fixed default before: large data sets such as
+#: MNIST train as long as they did), at most 500
+AUTO_EPOCHS = (50, 500)
 
 
 class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
@@ -82,8 +93,14 @@ default='bernoulli'
     batch_size : int, default=100
         Rows per minibatch of the bound; the classification term takes
         ``min(batch_size, n_labeled)`` labeled rows per minibatch.
-    max_iter : int, default=50
-        Maximum number of epochs of ``fit``.
+    max_iter : int or 'auto', default='auto'
+        Maximum number of epochs of ``fit``. 'auto' gives about 5,000
+        minibatch updates, ``ceil(5000 / ceil(n_samples / batch_size))``
+        epochs, at least 50 and at most 500: 50 from 10,000 rows up (MNIST),
+        417 on 1,198 rows of the digits. There, with 100 or 300 labels, 50
+        epochs (600 updates) gave a test accuracy of 0.908 to 0.927 against
+        ``MLPClassifier``'s 0.912 to 0.930 on the labeled rows, and 400
+        epochs 0.927 to 0.948.
     tol : float, default=1e-4
         Training stops once the training loss has not improved by ``tol``
         nats for ``n_iter_no_change`` consecutive epochs.
@@ -119,6 +136,9 @@ default='bernoulli'
         plus ``classification_weight`` times the labeled rows' mean cross-entropy.
     n_iter_ : int
         Epochs run in total (``partial_fit`` adds one per call).
+    max_iter_ : int
+        The maximum number of epochs of the last ``fit``: ``max_iter``, or
+        what 'auto' resolved to.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -205,6 +225,7 @@ default='bernoulli'
            if name not in ("early_stopping", "validation_fraction", "n_importance_samples")},
         "classifier_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "classification_weight": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     }
 
     def __init__(
@@ -220,7 +241,7 @@ default='bernoulli'
         optimizer="adam",
         learning_rate=1e-3,
         batch_size=100,
-        max_iter=50,
+        max_iter="auto",
         tol=1e-4,
         n_iter_no_change=10,
         verbose=0,
@@ -320,7 +341,7 @@ default='bernoulli'
             step,
             X.shape[0],
             batch_size=self.batch_size,
-            max_epochs=1 if incremental else self.max_iter,
+            max_epochs=1 if incremental else self._max_epochs(X.shape[0]),
             rng=rng,
             history=self._history,
             verbose=self.verbose,
@@ -336,6 +357,12 @@ default='bernoulli'
         self.n_iter_ = self._history.n_epochs
         self.loss_curve_ = list(self._history.loss_curve)
         return self
+
+    def _max_epochs(self, n_samples):
+        """The epochs of a ``fit``, ``max_iter`` resolved, recorded in ``max_iter_``."""
+        self.max_iter_ = (self.max_iter if self.max_iter != "auto" else auto_epochs(
+            n_samples, self.batch_size, AUTO_UPDATES, *AUTO_EPOCHS))
+        return self.max_iter_
 
     def _encode_labels(self, y, classes):
         """The class index of each row (-1 where unlabeled); sets ``classes_``
