@@ -18,12 +18,13 @@ from ._kernels.optimizers import make_optimizer
 from ._pretraining import auto_epochs, check_hidden_layer_sizes
 from ._rbm import SAMPLE_CONSTRAINTS, rng_from
 from ._semi_supervised import LabeledScoreMixin, encode_labels
-from ._training import History, run_epochs, warn_outside_unit_interval
+from ._training import History, run_epochs
 from ._vae import (
     SCORE_BLOCK,
     VariationalAutoencoder,
     autoencoder_sizes,
     check_finite,
+    check_range,
     divergence_hint,
     init_layers,
     network,
@@ -309,9 +310,7 @@ default='bernoulli'
         first = not (incremental and hasattr(self, "classes_"))
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first)
         y_index = self._encode_labels(y, classes if first else self.classes_)
-        if self.likelihood == "bernoulli":
-            warn_outside_unit_interval(X, self, "likelihood='bernoulli'",
-                                       "Use likelihood='gaussian' for real-valued data")
+        check_range(self, X)
         if first:
             self._initialize(X)
         elif X.dtype != self.encoder_coefs_[0].dtype:

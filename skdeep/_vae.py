@@ -80,6 +80,13 @@ def network(coefs, intercepts, activation):
     return coefs, intercepts, [activation] * (len(coefs) - 1) + ["identity"]
 
 
+def check_range(estimator, X):
+    """Warn when the Bernoulli likelihood is given values outside [0, 1]."""
+    if estimator.likelihood == "bernoulli":
+        warn_outside_unit_interval(X, estimator, "likelihood='bernoulli'",
+                                   "Use likelihood='gaussian' for real-valued data")
+
+
 def check_finite(estimator, result, X, method):
     """``result`` of ``estimator.method(X)``, or a ``ValueError`` naming the
     first row whose result is not finite: the networks overflowed on values
@@ -297,7 +304,7 @@ default='bernoulli'
         if not first:
             check_fitted_namespace(self, X, "_coef", "partial_fit")
         X = validate_X(self, X, reset=first)
-        self._check_range(X)
+        check_range(self, X)
         if first:
             self._initialize(X)
         elif X.dtype != self.encoder_coefs_[0].dtype:
@@ -347,11 +354,6 @@ default='bernoulli'
             self._history.best_validation_score if self.validation_scores_ else None
         )
         return self
-
-    def _check_range(self, X):
-        if self.likelihood == "bernoulli":
-            warn_outside_unit_interval(X, self, "likelihood='bernoulli'",
-                                       "Use likelihood='gaussian' for real-valued data")
 
     def _initialize(self, X):
         lik = vae.LIKELIHOODS[self.likelihood]
@@ -415,7 +417,7 @@ default='bernoulli'
         likelihood is given values outside [0, 1]."""
         check_fitted_namespace(self, X, "_coef", method)
         X = validate_X(self, X, reset=False)
-        self._check_range(X)
+        check_range(self, X)
         return X
 
     def transform(self, X):
