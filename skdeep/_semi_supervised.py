@@ -145,7 +145,8 @@ def encode_labels(y, estimator, classes=None, min_classes=1):
     if len(classes) < min_classes:
         raise ValueError(
             f"{type(estimator).__name__} needs labeled samples of at least {min_classes} "
-            f"classes; got {len(classes)}: {classes.tolist()}."
+            f"classes; got {len(classes)} class{'' if len(classes) == 1 else 'es'}: "
+            f"{classes.tolist()}."
         )
     return classes, unlabeled, np.searchsorted(classes, labels)
 
