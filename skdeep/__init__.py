@@ -13,6 +13,7 @@ from ._labeled import LabeledOnlyClassifier
 from ._naive_bayes import SemiSupervisedNB
 from ._persistence import trusted_types
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM
+from ._ssvae import SemiSupervisedVAE
 from ._vae import VariationalAutoencoder
 
 __version__ = "0.1.0.dev0"
@@ -28,6 +29,7 @@ __all__ = [
     "GaussianMixtureClassifier",
     "LabeledOnlyClassifier",
     "SemiSupervisedNB",
+    "SemiSupervisedVAE",
     "VariationalAutoencoder",
     "trusted_types",
 ]

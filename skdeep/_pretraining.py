@@ -72,11 +72,12 @@ def auto_batch_size(n_samples):
     return int(min(n_samples, MAX_BATCH_SIZE, max(MIN_BATCH_SIZE, n_samples // 100)))
 
 
-def auto_epochs(n_samples, batch_size):
-    """Epochs that give about :data:`PRETRAIN_UPDATES` minibatch updates, in
-    [MIN_EPOCHS, MAX_EPOCHS]."""
+def auto_epochs(n_samples, batch_size, updates=PRETRAIN_UPDATES, min_epochs=MIN_EPOCHS,
+                max_epochs=MAX_EPOCHS):
+    """Epochs that give about ``updates`` minibatch updates (pre-training's
+    :data:`PRETRAIN_UPDATES` by default), in [min_epochs, max_epochs]."""
     per_epoch = -(-n_samples // batch_size)
-    return int(min(MAX_EPOCHS, max(MIN_EPOCHS, -(-PRETRAIN_UPDATES // per_epoch))))
+    return int(min(max_epochs, max(min_epochs, -(-updates // per_epoch))))
 
 
 def resolve_settings(settings, n_samples):

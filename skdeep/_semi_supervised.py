@@ -116,20 +116,39 @@ class LabeledScoreMixin:
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
 
 
-def encode_labels(y, estimator):
+def encode_labels(y, estimator, classes=None, min_classes=1):
     """Classes of the labeled rows, the unlabeled mask, and the class index
     (into the classes) of each labeled row.
 
-    Raises when no row is labeled, or when the labeled rows' targets are not
-    classes (``check_classification_targets``; the marker is left out, so an
-    object array may mix the marker ``-1`` with string labels).
+    ``classes`` fixes the classes instead (those of an earlier ``partial_fit``,
+    or its ``classes`` argument; the marker is left out of them), and a label
+    outside them raises. Raises too when no row is labeled, when there are
+    fewer than ``min_classes`` classes, or when the labeled rows' targets are
+    not classes (``check_classification_targets``; the marker is left out, so
+    an object array may mix the marker ``-1`` with string labels).
     """
     y = np.asarray(y)
     unlabeled = unlabeled_mask(y)
     check_some_labeled(unlabeled, estimator)
-    check_classification_targets(y[~unlabeled])
-    classes = labeled_classes(y, unlabeled)
-    return classes, unlabeled, np.searchsorted(classes, y[~unlabeled])
+    labels = y[~unlabeled]
+    check_classification_targets(labels)
+    if classes is None:
+        classes = labeled_classes(y, unlabeled)
+    else:
+        classes = labeled_classes(classes)
+        unseen = np.setdiff1d(labels, classes)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels {unseen.tolist()} not in classes_ {classes.tolist()}; "
+                "pass every class to the first partial_fit."
+            )
+    if len(classes) < min_classes:
+        raise ValueError(
+            f"{type(estimator).__name__} needs labeled samples of at least {min_classes} "
+            f"classes; got {len(classes)} class{'' if len(classes) == 1 else 'es'}: "
+            f"{classes.tolist()}."
+        )
+    return classes, unlabeled, np.searchsorted(classes, labels)
 
 
 def run_em(e_step, m_step, params, *, max_iter, tol, n_rows):

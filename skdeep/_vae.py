@@ -1,6 +1,5 @@
 """The variational autoencoder (Kingma & Welling 2014)."""
 
-import zlib
 from numbers import Integral, Real
 
 import numpy as np
@@ -33,7 +32,6 @@ from ._kernels.draws import permutation
 from ._kernels.init import INITS
 from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import OPTIMIZERS, make_optimizer
-from ._kernels.partition import base_rate_biases
 from ._pretraining import check_hidden_layer_sizes
 from ._rbm import SAMPLE_CONSTRAINTS, generator_for, rng_from
 from ._training import (
@@ -48,6 +46,71 @@ from ._training import (
 HIDDEN_INITS = {"relu": "he", "leaky_relu": "he"}
 #: decoded outputs (rows x features) per block when scoring
 SCORE_BLOCK = 1 << 22
+
+
+def autoencoder_sizes(encoder_layer_sizes, decoder_layer_sizes):
+    """Hidden sizes of the encoder and of the decoder (``None`` mirrors the
+    encoder), checked by :func:`check_hidden_layer_sizes`."""
+    encoder = check_hidden_layer_sizes(encoder_layer_sizes, "encoder_layer_sizes",
+                                       allow_empty=True)
+    decoder = (encoder[::-1] if decoder_layer_sizes is None
+               else check_hidden_layer_sizes(decoder_layer_sizes, "decoder_layer_sizes",
+                                             allow_empty=True))
+    return encoder, decoder
+
+
+def init_layers(sizes, activation, rng, like):
+    """``(coefs, intercepts)`` of a dense network with the layer sizes ``sizes``,
+    in the dtype, namespace and device of the array ``like``: hidden layers
+    initialised for ``activation`` (``HIDDEN_INITS``), the output layer by
+    Xavier's rule."""
+    coefs, intercepts = [], []
+    n_layers = len(sizes) - 1
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        init = HIDDEN_INITS.get(activation, "xavier") if i < n_layers - 1 else "xavier"
+        W, b = INITS[init](n_in, n_out, rng, like.dtype, like=like)
+        coefs.append(W)
+        intercepts.append(b)
+    return coefs, intercepts
+
+
+def network(coefs, intercepts, activation):
+    """The ``(coefs, intercepts, activations)`` triple of a network with
+    ``activation`` on the hidden layers and the identity on the output."""
+    return coefs, intercepts, [activation] * (len(coefs) - 1) + ["identity"]
+
+
+def check_range(estimator, X):
+    """Warn when the Bernoulli likelihood is given values outside [0, 1]."""
+    if estimator.likelihood == "bernoulli":
+        warn_outside_unit_interval(X, estimator, "likelihood='bernoulli'",
+                                   "Use likelihood='gaussian' for real-valued data")
+
+
+def check_finite(estimator, result, X, method):
+    """``result`` of ``estimator.method(X)``, or a ``ValueError`` naming the
+    first row whose result is not finite: the networks overflowed on values
+    far larger than the training data's, a clear error instead of NaN."""
+    xp = get_namespace(result)
+    finite = xp.isfinite(reshape(result, (result.shape[0], -1)))
+    if bool(xp.all(finite)):
+        return result
+    bad = ~np.all(to_numpy(finite), axis=1)
+    row = int(np.flatnonzero(bad)[0])
+    raise ValueError(
+        f"{type(estimator).__name__}.{method}: the result of {int(bad.sum())} row(s) is "
+        f"not finite (the first is row {row}, whose largest absolute value is "
+        f"{float(np.max(np.abs(to_numpy(X[row, ...])), initial=0)):.3g}): the "
+        "networks overflow on values this large. Scale X as the data the model was "
+        "fitted on."
+    )
+
+
+def divergence_hint(estimator):
+    """What to change when a VAE's training diverges."""
+    return (f"Lower learning_rate (now {estimator.learning_rate}, optimizer="
+            f"{estimator.optimizer!r}); with real-valued input, standardize it and "
+            "use likelihood='gaussian'.")
 
 
 class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin,
@@ -71,10 +134,13 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
     decoder_layer_sizes : int, array-like of int or None, default=None
         Hidden layer sizes of the decoder, from the latent space upwards;
         ``None`` mirrors the encoder.
-    likelihood : {'bernoulli', 'gaussian'}, default='bernoulli'
+    likelihood : {'bernoulli', 'gaussian', 'gaussian_learned_variance'}, \
+default='bernoulli'
         p(x | z): independent Bernoulli pixels (data in [0, 1]; the decoder
-        outputs logits) or a Gaussian with unit variance around the decoder's
-        output (standardized real-valued data).
+        outputs logits), a Gaussian with unit variance around the decoder's
+        output (standardized real-valued data), or a Gaussian whose mean and
+        log-variance per feature the decoder outputs (real-valued data whose
+        features are predictable to different precisions).
     activation : {'relu', 'tanh', 'logistic', 'leaky_relu', 'identity'}, default='relu'
         Activation of the hidden layers of both networks.
     optimizer : {'adam', 'radam', 'rmsprop', 'adagrad', 'adadelta', 'sgd', \
@@ -238,7 +304,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         if not first:
             check_fitted_namespace(self, X, "_coef", "partial_fit")
         X = validate_X(self, X, reset=first)
-        self._check_range(X)
+        check_range(self, X)
         if first:
             self._initialize(X)
         elif X.dtype != self.encoder_coefs_[0].dtype:
@@ -269,11 +335,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             name=type(self).__name__,
             parameters=params,
             weights=self.encoder_coefs_ + self.decoder_coefs_,
-            divergence_hint=(
-                f"Lower learning_rate (now {self.learning_rate}, optimizer="
-                f"{self.optimizer!r}); with real-valued input, standardize it and "
-                "use likelihood='gaussian'."
-            ),
+            divergence_hint=divergence_hint(self),
             tol=None if incremental else self.tol,
             n_iter_no_change=None if incremental else self.n_iter_no_change,
             validation_score=validation_score,
@@ -293,44 +355,23 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         )
         return self
 
-    def _check_range(self, X):
-        if self.likelihood == "bernoulli":
-            warn_outside_unit_interval(X, self, "likelihood='bernoulli'",
-                                       "Use likelihood='gaussian' for real-valued data")
-
     def _initialize(self, X):
-        dtype = X.dtype
+        lik = vae.LIKELIHOODS[self.likelihood]
         self._rng = generator_for(self.random_state, X)
         n_features = X.shape[1]
-        encoder_sizes = check_hidden_layer_sizes(
-            self.encoder_layer_sizes, "encoder_layer_sizes", allow_empty=True)
-        decoder_sizes = (encoder_sizes[::-1] if self.decoder_layer_sizes is None
-                         else check_hidden_layer_sizes(self.decoder_layer_sizes,
-                                                       "decoder_layer_sizes", allow_empty=True))
-        self.encoder_coefs_, self.encoder_intercepts_ = self._init_layers(
-            [n_features, *encoder_sizes, 2 * self.n_components], X)
-        self.decoder_coefs_, self.decoder_intercepts_ = self._init_layers(
-            [self.n_components, *decoder_sizes, n_features], X)
+        encoder_sizes, decoder_sizes = autoencoder_sizes(self.encoder_layer_sizes,
+                                                         self.decoder_layer_sizes)
+        self.encoder_coefs_, self.encoder_intercepts_ = init_layers(
+            [n_features, *encoder_sizes, 2 * self.n_components], self.activation, self._rng, X)
+        self.decoder_coefs_, self.decoder_intercepts_ = init_layers(
+            [self.n_components, *decoder_sizes, lik.n_outputs(n_features)], self.activation,
+            self._rng, X)
         # output biases at the data's base rates, so training starts from the
         # independent-pixel model (Hinton 2010, section 8, for the RBM)
-        base = base_rate_biases(get_namespace(X).mean(X, axis=0), X.shape[0], self.likelihood)
-        self.decoder_intercepts_[-1][...] = astype(base, dtype)
+        self.decoder_intercepts_[-1][...] = astype(lik.initial_bias(X), X.dtype)
         self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate)
         self._history = History()
         self._best = None
-
-    def _init_layers(self, sizes, X):
-        """Weights and biases of layers of ``sizes`` in ``X``'s dtype,
-        namespace and device."""
-        coefs, intercepts = [], []
-        n_layers = len(sizes) - 1
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            hidden = i < n_layers - 1
-            init = HIDDEN_INITS.get(self.activation, "xavier") if hidden else "xavier"
-            W, b = INITS[init](n_in, n_out, self._rng, X.dtype, like=X)
-            coefs.append(W)
-            intercepts.append(b)
-        return coefs, intercepts
 
     def _validation_split(self, X, rng):
         n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
@@ -356,14 +397,10 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
 
     # ------------------------------------------------------------- the model
     def _encoder(self):
-        n = len(self.encoder_coefs_)
-        return (self.encoder_coefs_, self.encoder_intercepts_,
-                [self.activation] * (n - 1) + ["identity"])
+        return network(self.encoder_coefs_, self.encoder_intercepts_, self.activation)
 
     def _decoder(self):
-        n = len(self.decoder_coefs_)
-        return (self.decoder_coefs_, self.decoder_intercepts_,
-                [self.activation] * (n - 1) + ["identity"])
+        return network(self.decoder_coefs_, self.decoder_intercepts_, self.activation)
 
     def _params(self):
         return (trainable_parameters(self.encoder_coefs_, self.encoder_intercepts_)
@@ -380,26 +417,8 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         likelihood is given values outside [0, 1]."""
         check_fitted_namespace(self, X, "_coef", method)
         X = validate_X(self, X, reset=False)
-        self._check_range(X)
+        check_range(self, X)
         return X
-
-    def _check_finite(self, result, X, method):
-        """Raise when the networks overflowed: a clear error instead of NaN."""
-        xp = get_namespace(result)
-        finite = xp.isfinite(reshape(result, (result.shape[0], -1)))
-        if bool(xp.all(finite)):
-            return result
-        bad = ~np.all(to_numpy(finite), axis=1)
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise ValueError(
-                f"{type(self).__name__}.{method}: the result of {int(bad.sum())} row(s) is "
-                f"not finite (the first is row {row}, whose largest absolute value is "
-                f"{float(np.max(np.abs(to_numpy(X[row, ...])), initial=0)):.3g}): the "
-                "networks overflow "
-                "on values this large. Scale X as the data the model was fitted on."
-            )
-        return result
 
     def transform(self, X):
         """Posterior mean E[z | x] of each row.
@@ -418,7 +437,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
         X = self._validate_X(X, "transform")
         with errstate(get_namespace(X), over="ignore", invalid="ignore", divide="ignore"):
             Z = copy(vae.encode(X, self._encoder())[0])
-        return self._check_finite(Z, X, "transform")
+        return check_finite(self, Z, X, "transform")
 
     def inverse_transform(self, X):
         """Decoder mean E[x | z] of each latent vector.
@@ -443,7 +462,7 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             )
         with errstate(get_namespace(Z), over="ignore", invalid="ignore", divide="ignore"):
             X_original = vae.LIKELIHOODS[self.likelihood].mean(vae.decode(Z, self._decoder()))
-        return self._check_finite(X_original, Z, "inverse_transform")
+        return check_finite(self, X_original, Z, "inverse_transform")
 
     @validate_method_params({name: SAMPLE_CONSTRAINTS[name]
                              for name in ("n_samples", "mean", "random_state")})
@@ -515,28 +534,16 @@ class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMix
             for start in range(0, n, rows):
                 scores.append(self._score_block(X[start : min(start + rows, n), :], seed, k,
                                                 encoder, decoder))
-        return self._check_finite(concat(scores), X, "score_samples")
+        return check_finite(self, concat(scores), X, "score_samples")
 
     def _score_block(self, x, seed, k, encoder, decoder):
         """The bounds of the rows ``x``."""
-        eps = asarray(np.moveaxis(self._row_noise(x, seed, k), 1, 0), like=x)
+        eps = asarray(np.moveaxis(vae.row_noise(x, seed, k, self.n_components), 1, 0), like=x)
         if k == 1:
             mu, log_var = vae.encode(x, encoder)
             out = vae.decode(vae.reparameterize(mu, log_var, eps[0, ...]), decoder)
             return vae.elbo(x, out, mu, log_var, self.likelihood)
         return vae.importance_weighted_log_likelihood(x, eps, encoder, decoder, self.likelihood)
-
-    def _row_noise(self, X, seed, k):
-        """(n, k, n_components) standard normal noise, each row's drawn from a
-        generator seeded by ``seed`` and the row's bytes: numpy's, on the host
-        (rows of another library are copied there), so that the noise of a row
-        is the same in every library."""
-        X = to_numpy(X)
-        noise = np.empty((X.shape[0], k, self.n_components), dtype=X.dtype)
-        for i, row in enumerate(X):
-            rng = np.random.default_rng([seed, zlib.crc32(np.ascontiguousarray(row).tobytes())])
-            noise[i] = vae.draw_noise(rng, (k, self.n_components), X.dtype)
-        return noise
 
     def score(self, X, y=None):
         """Mean of :meth:`score_samples` over the rows of ``X``.

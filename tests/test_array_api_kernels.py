@@ -496,24 +496,37 @@ def test_init_on_the_device(lib, name, variance):
     assert_array_equal(lib.check(got[0]), expected)
 
 
-def _vae_nets(rng, n_features=5, n_hidden=6, d=2):
+def _vae_nets(rng, n_features=5, n_hidden=6, d=2, n_outputs=None, n_conditions=0):
+    n_outputs = n_features if n_outputs is None else n_outputs
     encoder = ([rng.standard_normal((n_features, n_hidden)) * 0.5,
                 rng.standard_normal((n_hidden, 2 * d)) * 0.5],
                [0.1 * rng.standard_normal(n_hidden), 0.1 * rng.standard_normal(2 * d)],
                ["tanh", "identity"])
-    decoder = ([rng.standard_normal((d, n_hidden)) * 0.5,
-                rng.standard_normal((n_hidden, n_features)) * 0.5],
-               [0.1 * rng.standard_normal(n_hidden), 0.1 * rng.standard_normal(n_features)],
+    decoder = ([rng.standard_normal((d + n_conditions, n_hidden)) * 0.5,
+                rng.standard_normal((n_hidden, n_outputs)) * 0.5],
+               [0.1 * rng.standard_normal(n_hidden), 0.1 * rng.standard_normal(n_outputs)],
                ["tanh", "identity"])
     return encoder, decoder
 
 
-@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian"])
+def _torch_log_likelihood(torch, likelihood, X, out):
+    """log p(x | z) of each row written directly in PyTorch."""
+    if likelihood == "bernoulli":
+        return (X * out - torch.nn.functional.softplus(out)).sum(1)
+    n = X.shape[1]
+    m, v = (out, torch.zeros_like(out)) if likelihood == "gaussian" else (out[:, :n], out[:, n:])
+    return -0.5 * (((X - m) ** 2 * torch.exp(-v) + v).sum(1) + n * np.log(2 * np.pi))
+
+
+LIKELIHOOD_NAMES = ["bernoulli", "gaussian", "gaussian_learned_variance"]
+
+
+@pytest.mark.parametrize("likelihood", LIKELIHOOD_NAMES)
 def test_elbo_gradients_match_autograd(torch_lib, likelihood, rng):
     torch = pytest.importorskip("torch")
     X = (rng.random((7, 5)) < 0.5).astype(float)
     eps = rng.standard_normal((7, 2))
-    encoder, decoder = _vae_nets(rng)
+    encoder, decoder = _vae_nets(rng, n_outputs=vae.LIKELIHOODS[likelihood].n_outputs(5))
     Xt, epst = torch_lib(X, eps)
     enc_t = [[torch_lib(a).requires_grad_() for a in arrays] for arrays in encoder[:2]]
     dec_t = [[torch_lib(a).requires_grad_() for a in arrays] for arrays in decoder[:2]]
@@ -524,15 +537,43 @@ def test_elbo_gradients_match_autograd(torch_lib, likelihood, rng):
     h = _torch_net(torch, Xt, *enc_t, encoder[2])
     mu, log_var = h[:, :2], h[:, 2:]
     out = _torch_net(torch, mu + torch.exp(0.5 * log_var) * epst, *dec_t, decoder[2])
-    if likelihood == "bernoulli":
-        log_p = (Xt * out - torch.nn.functional.softplus(out)).sum(1)
-    else:
-        log_p = -0.5 * (((Xt - out) ** 2).sum(1) + 5 * np.log(2 * np.pi))
+    log_p = _torch_log_likelihood(torch, likelihood, Xt, out)
     elbo = log_p - 0.5 * (mu**2 + torch.exp(log_var) - 1 - log_var).sum(1)
     (-elbo.mean()).backward()
     assert_allclose(torch_lib.check(value), torch_lib.check(elbo.detach()), rtol=1e-12)
     got = enc_grads.coefs + enc_grads.intercepts + dec_grads.coefs + dec_grads.intercepts
     wanted = [a.grad for arrays in enc_t + dec_t for a in arrays]
+    for g, w in zip(torch_lib.check(*got), torch_lib.check(*wanted)):
+        assert_allclose(g, w, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("likelihood", LIKELIHOOD_NAMES)
+def test_weighted_conditional_elbo_gradients_match_autograd(torch_lib, likelihood, rng):
+    """The pass the semi-supervised VAE makes: per-row weights, a decoder
+    conditioned on one-hot classes, gradients up to mu and log_var."""
+    torch = pytest.importorskip("torch")
+    n, n_classes = 7, 3
+    X = (rng.random((n, 5)) < 0.5).astype(float)
+    mu, log_var, eps = (rng.standard_normal((n, 2)) for _ in range(3))
+    condition = np.eye(n_classes)[rng.integers(n_classes, size=n)]
+    weights = rng.random(n)
+    _, decoder = _vae_nets(rng, n_outputs=vae.LIKELIHOODS[likelihood].n_outputs(5),
+                           n_conditions=n_classes)
+    Xt, epst, conditiont, weightst = torch_lib(X, eps, condition, weights)
+    mu_t, log_var_t = torch_lib(mu).requires_grad_(), torch_lib(log_var).requires_grad_()
+    dec_t = [[torch_lib(a).requires_grad_() for a in arrays] for arrays in decoder[:2]]
+    value, dec_grads, g_mu, g_log_var = vae.posterior_elbo_gradients(
+        Xt, mu_t.detach(), log_var_t.detach(), epst,
+        ([a.detach() for a in dec_t[0]], [a.detach() for a in dec_t[1]], decoder[2]),
+        likelihood, n_rows=4, weights=weightst, condition=conditiont)
+    z = mu_t + torch.exp(0.5 * log_var_t) * epst
+    out = _torch_net(torch, torch.cat([z, conditiont], 1), *dec_t, decoder[2])
+    elbo = (_torch_log_likelihood(torch, likelihood, Xt, out)
+            - 0.5 * (mu_t**2 + torch.exp(log_var_t) - 1 - log_var_t).sum(1))
+    (-(weightst * elbo).sum() / 4).backward()
+    assert_allclose(torch_lib.check(value), torch_lib.check(elbo.detach()), rtol=1e-12)
+    got = [g_mu, g_log_var] + dec_grads.coefs + dec_grads.intercepts
+    wanted = [mu_t.grad, log_var_t.grad] + [a.grad for arrays in dec_t for a in arrays]
     for g, w in zip(torch_lib.check(*got), torch_lib.check(*wanted)):
         assert_allclose(g, w, rtol=1e-10, atol=1e-13)
 
@@ -554,8 +595,15 @@ def test_vae_kernels_match_numpy(lib, rng):
     noise = vae.draw_noise(np.random.default_rng(0), (3, 2), like.dtype, like=like)
     assert_array_equal(lib.check(noise), vae.draw_noise(np.random.default_rng(0), (3, 2),
                                                         np.float32))
-    out = lib(rng.standard_normal((6, 5)))
     for name, lik in vae.LIKELIHOODS.items():
+        out_np = rng.standard_normal((6, lik.n_outputs(5)))
+        out = lib(out_np)
         sample = lib.check(lik.sample(out, lib.generator(0)))
         assert sample.shape == (6, 5)
-        assert name == "gaussian" or set(np.unique(sample)) <= {0.0, 1.0}
+        assert name != "bernoulli" or set(np.unique(sample)) <= {0.0, 1.0}
+        assert_allclose(lib.check(lik.mean(out)), lik.mean(out_np), rtol=RTOL)
+        assert_allclose(lib.check(lik.log_prob(lib(X), out)), lik.log_prob(X, out_np),
+                        rtol=RTOL)
+        assert_allclose(lib.check(lik.gradient(lib(X), out)), lik.gradient(X, out_np),
+                        rtol=RTOL)
+        assert_allclose(lib.check(lik.initial_bias(lib(X))), lik.initial_bias(X), rtol=RTOL)

@@ -18,6 +18,7 @@ from skdeep import (
     BernoulliRBM,
     DBNAutoencoder,
     GaussianBernoulliRBM,
+    SemiSupervisedVAE,
     VariationalAutoencoder,
 )
 from skdeep._kernels import partition
@@ -38,6 +39,7 @@ def fitted(X):
         "GaussianBernoulliRBM": make_instance(GaussianBernoulliRBM).fit(X),
         "DBN": make_instance(DBN).fit(X),
         "VariationalAutoencoder": make_instance(VariationalAutoencoder).fit(X),
+        "SemiSupervisedVAE": make_instance(SemiSupervisedVAE).fit(X, np.arange(40) % 2),
     }
 
 
@@ -88,6 +90,10 @@ BAD_CALLS = [
     ("VariationalAutoencoder", "sample", (-1,), {}, "n_samples"),
     ("VariationalAutoencoder", "sample", (2.5,), {}, "n_samples"),
     ("VariationalAutoencoder", "sample", (2,), {"mean": None}, "mean"),
+    ("SemiSupervisedVAE", "sample", (0,), {}, "n_samples"),
+    ("SemiSupervisedVAE", "sample", (2.5,), {}, "n_samples"),
+    ("SemiSupervisedVAE", "sample", (2,), {"mean": "yes"}, "mean"),
+    ("SemiSupervisedVAE", "sample", (2,), {"random_state": "seed"}, "random_state"),
 ]
 
 
@@ -118,6 +124,7 @@ def test_valid_boundary_arguments_still_work(fitted, X):
     assert np.isfinite(rbm.log_partition("ais", n_runs=1, n_betas=6, random_state=0).log_z)
     assert fitted["DBN"].sample(1, n_steps=1, random_state=0).shape == (1, 5)
     assert fitted["VariationalAutoencoder"].sample(1, random_state=0).shape == (1, 5)
+    assert fitted["SemiSupervisedVAE"].sample(np.int64(1), y=1, random_state=0)[0].shape == (1, 5)
 
 
 def test_errors_name_the_class_of_the_instance(fitted):

@@ -90,7 +90,13 @@ def assert_same_outputs(a, b, X, y):
     out_a, out_b = outputs(a, X, y), outputs(b, X, y)
     assert out_a.keys() == out_b.keys()
     for name in out_a:
-        np.testing.assert_array_equal(out_a[name], out_b[name], err_msg=name)
+        a_out, b_out = out_a[name], out_b[name]
+        if isinstance(a_out, tuple):  # SemiSupervisedVAE.sample: (X, y)
+            assert isinstance(b_out, tuple) and len(a_out) == len(b_out), name
+            for i, (a_part, b_part) in enumerate(zip(a_out, b_out)):
+                np.testing.assert_array_equal(a_part, b_part, err_msg=f"{name}[{i}]")
+        else:
+            np.testing.assert_array_equal(a_out, b_out, err_msg=name)
 
 
 @pytest.mark.parametrize("cls, params", list(cases()))

@@ -234,7 +234,10 @@ def test_sample_arguments_give_an_error_or_samples(cls, n_samples, n_steps, mean
     if key not in clean_fits:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            clean_fits[key] = make_instance(cls).fit(np.random.default_rng(0).random((20, 3)))
+            estimator = make_instance(cls)
+            classes = np.arange(20) % 2  # SemiSupervisedVAE, a classifier, draws classes too
+            clean_fits[key] = estimator.fit(np.random.default_rng(0).random((20, 3)),
+                                            classes if is_classifier(estimator) else None)
     estimator = clean_fits[key]
     kwargs = {"mean": mean, "random_state": 0}
     if "n_steps" in estimator.sample.__wrapped__.__code__.co_varnames:
@@ -246,6 +249,9 @@ def test_sample_arguments_give_an_error_or_samples(cls, n_samples, n_steps, mean
         return
     # accepted: the arguments were valid (bools are ints to scikit-learn)
     assert int(n_samples) >= 1 and isinstance(mean, bool)
+    if is_classifier(estimator):  # (samples, their classes)
+        samples, classes = samples
+        assert classes.shape == (int(n_samples),) and set(classes) <= set(estimator.classes_)
     assert samples.shape == (int(n_samples), 3) and np.all(np.isfinite(samples))
 
 

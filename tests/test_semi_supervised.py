@@ -1,7 +1,8 @@
 """Semi-supervised learning across skdeep: rows labeled -1 are unlabeled.
 
 Over every classifier that takes such rows (LabeledOnlyClassifier in an M1
-pipeline, DBNClassifier, GaussianMixtureClassifier, SemiSupervisedNB): -1 is
+pipeline, DBNClassifier, GaussianMixtureClassifier, SemiSupervisedNB,
+SemiSupervisedVAE): -1 is
 never a class, ``score`` is the accuracy on the labeled rows, the estimators
 clone, pickle and run through GridSearchCV and cross_val_score, and a fit
 without labels says so. DBNClassifier pre-trains on every row and fine-tunes
@@ -36,8 +37,10 @@ from skdeep import (
     GaussianMixtureClassifier,
     LabeledOnlyClassifier,
     SemiSupervisedNB,
+    SemiSupervisedVAE,
     VariationalAutoencoder,
 )
+from skdeep._semi_supervised import encode_labels
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -66,6 +69,10 @@ MODELS = {
         ("gaussianmixtureclassifier__unlabeled_weight", [0.1, 1.0])),
     "SemiSupervisedNB": (lambda: SemiSupervisedNB(max_iter=10),
                          ("unlabeled_weight", [0.1, 1.0])),
+    "SemiSupervisedVAE": (
+        lambda: SemiSupervisedVAE(encoder_layer_sizes=(16,), n_components=4,
+                                  classifier_layer_sizes=(16,), max_iter=3, random_state=0),
+        ("classification_weight", [0.1, 1.0])),
 }
 
 
@@ -237,6 +244,22 @@ def test_a_fit_without_a_labeled_row_raises(name, semi):
     X, _, _ = semi
     with pytest.raises(ValueError, match="at least one labeled row"):
         MODELS[name][0]().fit(X, np.full(len(X), -1))
+
+
+def test_encode_labels_with_given_classes():
+    y = np.array(["b", "-1", "d", "b"])
+    classes, unlabeled, index = encode_labels(y, None)
+    assert_array_equal(classes, ["b", "d"])
+    assert_array_equal(unlabeled, [False, True, False, False])
+    assert_array_equal(index, [0, 1, 0])
+    # given classes (the marker among them is dropped) fix the indices
+    classes, _, index = encode_labels(y, None, classes=np.array(["-1", "d", "c", "b"]))
+    assert_array_equal(classes, ["b", "c", "d"])
+    assert_array_equal(index, [0, 2, 0])
+    with pytest.raises(ValueError, match=r"labels \['d'\] not in classes_ \['b', 'c'\]"):
+        encode_labels(y, None, classes=["b", "c"])
+    with pytest.raises(ValueError, match="at least 3 classes; got 2"):
+        encode_labels(y, None, min_classes=3)
 
 
 def test_labeled_only_classifier_needs_y():

@@ -1,8 +1,8 @@
 """The variational autoencoder's own maths (Kingma & Welling 2014).
 
 The encoder gives a diagonal Gaussian posterior q(z | x) = N(mu, diag(exp(log_var)));
-the decoder's output ``out`` parameterizes p(x | z): Bernoulli logits, or the
-mean of a unit-variance Gaussian. Everything here is per sample (one value per
+the decoder's output ``out`` parameterizes p(x | z): Bernoulli logits, the
+mean of a unit-variance Gaussian, or a Gaussian's mean and log-variance. Everything here is per sample (one value per
 row) and in nats; gradients are of the quantity itself (to be maximised), with
 respect to the arrays named, so a caller minimising ``-ELBO`` negates them.
 
@@ -11,12 +11,24 @@ The networks are ``(coefs, intercepts, activations)`` triples of
 """
 
 import math
+import zlib
 
 import numpy as np
 
-from .backend import astype, concat, empty, expit, get_namespace, logsumexp, reshape
+from .backend import (
+    astype,
+    concat,
+    copy,
+    empty,
+    expit,
+    get_namespace,
+    logsumexp,
+    reshape,
+    to_numpy,
+)
 from .draws import normal, random
 from .network import backward, forward
+from .partition import base_rate_biases
 from .units import softplus
 
 LOG_2PI = float(np.log(2.0 * np.pi))
@@ -28,6 +40,20 @@ def draw_noise(rng, shape, dtype, like=None):
     whatever the dtype; in ``like``'s namespace and device when given, else the
     generator's."""
     return astype(normal(rng, shape, like=like), dtype, copy=False)
+
+
+def row_noise(X, seed, k, n_components):
+    """(n, k, n_components) standard normal noise, each row's drawn from a
+    generator seeded by ``seed`` and the row's bytes, so that a row's noise does
+    not depend on the other rows given with it: numpy's, on the host (rows of
+    another library are copied there), so that the noise of a row is the same
+    in every library."""
+    X = to_numpy(X)
+    noise = np.empty((X.shape[0], k, n_components), dtype=X.dtype)
+    for i, row in enumerate(X):
+        rng = np.random.default_rng([seed, zlib.crc32(np.ascontiguousarray(row).tobytes())])
+        noise[i] = draw_noise(rng, (k, n_components), X.dtype)
+    return noise
 
 
 def reparameterize(mu, log_var, eps):
@@ -69,6 +95,17 @@ class BernoulliLikelihood:
     name = "bernoulli"
 
     @staticmethod
+    def n_outputs(n_features):
+        """Decoder outputs per sample: one logit per feature."""
+        return n_features
+
+    @staticmethod
+    def initial_bias(X):
+        """Output biases of the independent-feature model fitted to ``X``: the
+        smoothed log-odds of each feature's mean (the base rates)."""
+        return base_rate_biases(get_namespace(X).mean(X, axis=0), X.shape[0], "bernoulli")
+
+    @staticmethod
     def log_prob(x, out):
         """sum_i x_i out_i - log(1 + exp(out_i)), the negative cross-entropy."""
         ll = x * out
@@ -95,6 +132,16 @@ class GaussianLikelihood:
     name = "gaussian"
 
     @staticmethod
+    def n_outputs(n_features):
+        """Decoder outputs per sample: one mean per feature."""
+        return n_features
+
+    @staticmethod
+    def initial_bias(X):
+        """Output biases of the independent-feature model: the data's mean."""
+        return get_namespace(X).mean(X, axis=0)
+
+    @staticmethod
     def log_prob(x, out):
         """-||x - out||^2 / 2 - d log(2 pi) / 2."""
         diff = x - out
@@ -113,7 +160,64 @@ class GaussianLikelihood:
         return out + normal(rng, out.shape, out.dtype, like=out)
 
 
-LIKELIHOODS = {"bernoulli": BernoulliLikelihood, "gaussian": GaussianLikelihood}
+class GaussianLearnedVarianceLikelihood:
+    """p(x | z) = N(x; m, diag exp(v)), ``out = [m, v]``: the decoder gives each
+    feature's mean and log-variance (Kingma & Welling 2014, appendix C.2), so
+    that the model learns how precisely each feature is predicted."""
+
+    name = "gaussian_learned_variance"
+
+    @staticmethod
+    def n_outputs(n_features):
+        """Decoder outputs per sample: a mean and a log-variance per feature."""
+        return 2 * n_features
+
+    @staticmethod
+    def initial_bias(X):
+        """Output biases of the independent-feature model: the data's mean and
+        the log of its variance, floored at 1% of the mean variance (a constant
+        feature does not start at zero variance)."""
+        xp = get_namespace(X)
+        var = xp.var(X, axis=0)
+        floor = 0.01 * float(xp.mean(var)) + 1e-12
+        return concat([xp.mean(X, axis=0), xp.log(xp.maximum(var, xp.full_like(var, floor)))])
+
+    @staticmethod
+    def _split(out):
+        d = out.shape[-1] // 2
+        return out[..., :d], out[..., d:]
+
+    @classmethod
+    def log_prob(cls, x, out):
+        """-sum_i ((x_i - m_i)^2 exp(-v_i) + v_i + log(2 pi)) / 2."""
+        m, v = cls._split(out)
+        xp = get_namespace(out)
+        diff = x - m
+        return -0.5 * (xp.sum(diff * diff * xp.exp(-v) + v, axis=-1) + x.shape[-1] * LOG_2PI)
+
+    @classmethod
+    def gradient(cls, x, out):
+        """d log_prob / d out: ``(x - m) exp(-v)`` and ``((x - m)^2 exp(-v) - 1) / 2``."""
+        m, v = cls._split(out)
+        diff = x - m
+        scaled = diff * get_namespace(out).exp(-v)
+        return concat([scaled, 0.5 * (scaled * diff - 1)], axis=-1)
+
+    @classmethod
+    def mean(cls, out):
+        return copy(cls._split(out)[0])
+
+    @classmethod
+    def sample(cls, out, rng):
+        m, v = cls._split(out)
+        return m + get_namespace(out).exp(0.5 * v) * normal(rng, m.shape, out.dtype, like=out)
+
+
+LIKELIHOODS = {
+    "bernoulli": BernoulliLikelihood,
+    "gaussian": GaussianLikelihood,
+    "gaussian_learned_variance": GaussianLearnedVarianceLikelihood,
+}
 
 
 def elbo(x, out, mu, log_var, likelihood="bernoulli"):
@@ -155,21 +259,44 @@ def elbo_gradients(X, eps, encoder, decoder, likelihood="bernoulli"):
     :class:`.network.Gradients`. The KL term is in closed form, so only the
     reconstruction term is a Monte Carlo estimate (Kingma & Welling 2014, eq. 10).
     """
-    n = X.shape[0]
     enc = forward(X, *encoder)
     d = eps.shape[1]
     mu, log_var = enc.output[:, :d], enc.output[:, d:]
-    dec = forward(reparameterize(mu, log_var, eps), *decoder)
+    value, dec_grads, g_mu, g_log_var = posterior_elbo_gradients(
+        X, mu, log_var, eps, decoder, likelihood, n_rows=X.shape[0])
+    enc_grads = backward(enc, concat([g_mu, g_log_var], axis=1), encoder[0], encoder[2])
+    return value, enc_grads, dec_grads
+
+
+def posterior_elbo_gradients(X, mu, log_var, eps, decoder, likelihood="bernoulli", *,
+                             n_rows=1, weights=None, condition=None):
+    """Single-sample ELBO of each row from its posterior parameters, and the
+    gradients of the loss ``-sum_rows weights * ELBO / n_rows``.
+
+    ``weights`` is None (every row's weight 1) or one value per row. With
+    ``condition`` (an array of shape (n_samples, n_conditions)) the decoder's
+    input is ``[z, condition]``, a conditional model p(x | z, condition).
+    Returns ``(elbo, decoder_gradients, d loss / d mu, d loss / d log_var)``;
+    the encoder's backward pass takes it from there.
+    """
+    z = reparameterize(mu, log_var, eps)
+    dec = forward(z if condition is None else concat([z, condition], axis=1), *decoder)
     lik = LIKELIHOODS[likelihood]
     value = lik.log_prob(X, dec.output) - gaussian_kl(mu, log_var)
     delta = lik.gradient(X, dec.output)
-    delta *= -1.0 / n
+    if weights is not None:
+        weights = weights[:, None]
+        delta *= weights
+    delta *= -1.0 / n_rows
     dec_grads = backward(dec, delta, decoder[0], decoder[2], input_delta=True)
-    g_mu, g_log_var = reparameterize_backward(dec_grads.input_delta, log_var, eps)
+    g_z = dec_grads.input_delta
+    if condition is not None:
+        g_z = g_z[:, : mu.shape[1]]
+    g_mu, g_log_var = reparameterize_backward(g_z, log_var, eps)
     kl_mu, kl_log_var = gaussian_kl_gradient(mu, log_var)
-    delta = concat([g_mu + kl_mu / n, g_log_var + kl_log_var / n], axis=1)
-    enc_grads = backward(enc, delta, encoder[0], encoder[2])
-    return value, enc_grads, dec_grads
+    if weights is not None:
+        kl_mu, kl_log_var = kl_mu * weights, kl_log_var * weights
+    return value, dec_grads, g_mu + kl_mu / n_rows, g_log_var + kl_log_var / n_rows
 
 
 def importance_weighted_log_likelihood(X, eps, encoder, decoder, likelihood="bernoulli",
