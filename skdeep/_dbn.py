@@ -77,12 +77,13 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         for a layer with real-valued units (``visible_unit='gaussian'``), as
         Hinton & Salakhutdinov (2006).
     batch_size : int, 'auto' or array-like, default='auto'
-        Rows per minibatch; 'auto' is ``min(100, n_samples)``.
+        Rows per minibatch; 'auto' is about a hundredth of the rows, between
+        20 and 100.
     n_iter : int, 'auto' or array-like, default='auto'
-        Epochs per layer; 'auto' gives each layer about 2,000 minibatch
-        updates (between 10 and 200 epochs), so that a small data set is
-        trained as thoroughly as a large one (Hinton & Salakhutdinov 2006 use
-        50 epochs of MNIST, 30,000 updates).
+        Epochs per layer; 'auto' gives each layer at least 500 minibatch
+        updates and 10 epochs (at most 200 epochs), so that a small data set
+        is trained as thoroughly as a large one (Hinton & Salakhutdinov 2006
+        use 50 epochs of MNIST, 30,000 updates).
     method : {'cd', 'pcd'} or array-like, default='cd'
         Contrastive divergence or persistent contrastive divergence.
     k : int or array-like of int, default=1
