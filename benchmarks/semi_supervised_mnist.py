@@ -43,6 +43,9 @@ Models (``--models``):
   784-500-500 on every row (CD-1, 20 epochs per layer), fine-tuning of the
   whole net on the labeled rows (Adam, dropout 0.3 and 0.1 on the inputs,
   ``max(50, 20000 // N)`` epochs of batches of 100);
+* ``dbn-svc``: the top-layer features of the same pre-trained DBN and an RBF
+  SVC (``C=10``) on the labeled rows (at N = 1000, one draw: 5.03%; an SVC
+  on the pixels 7.83%);
 * ``m1-lr``, ``m1-svc``: model M1, a :class:`skdeep.VariationalAutoencoder`
   (784-500-50, Bernoulli pixels, 30 epochs) on every row and a classifier on
   the posterior means of the labeled rows, LogisticRegression or SVC (RBF):
@@ -235,6 +238,8 @@ def make_models(rep, n_labels, cap):
         "m1-lr": lambda: make_pipeline(rep("vae"), LabeledOnlyClassifier(
             LogisticRegression(max_iter=1000))),
         "m1-svc": lambda: make_pipeline(rep("vae"), LabeledOnlyClassifier(SVC())),
+        # the DBN's top-layer features (the same pre-training) and an RBF SVC
+        "dbn-svc": lambda: make_pipeline(rep("dbn"), LabeledOnlyClassifier(SVC(C=10.0))),
     }
     if M2 is not None:  # model M2 on pixels, and M1+M2: M2 on the M1 codes
         models["m2"] = lambda: M2(max_iter=rep.settings["m2_epochs"], random_state=0)

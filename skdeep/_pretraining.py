@@ -87,7 +87,7 @@ def resolve_settings(settings, n_samples):
     if settings.get("batch_size", None) == "auto":
         settings["batch_size"] = auto_batch_size(n_samples)
     if settings.get("n_iter", None) == "auto":
-        settings["n_iter"] = auto_epochs(n_samples, settings["batch_size"])
+        settings["n_iter"] = auto_epochs(n_samples, settings["batch_size"], PRETRAIN_UPDATES)
     return settings
 
 
