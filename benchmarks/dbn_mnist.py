@@ -52,8 +52,6 @@ import warnings
 if "--device" in sys.argv:  # array API dispatch: before SciPy is imported
     os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
-import numpy as np
-
 from skdeep import DBNClassifier
 from skdeep.datasets import load_mnist
 

@@ -13,7 +13,6 @@ from ._kernels.backend import (
     astype,
     contiguous,
     copy,
-    get_namespace,
     mean,
     size,
     squared_norm,

@@ -15,7 +15,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._array_api import (
     check_fitted_namespace,
-    to_namespace_of,
     validate_X,
     validate_X_y,
 )
@@ -39,6 +38,7 @@ from ._pretraining import (
     make_layer_learners,
     per_layer,
     pretrain_layers,
+    warn_binary_visible_range,
 )
 from ._rbm import SAMPLE_CONSTRAINTS, check_dense, generator_for
 from ._semi_supervised import (
@@ -47,7 +47,6 @@ from ._semi_supervised import (
     check_some_labeled,
     unlabeled_mask,
 )
-from ._training import warn_outside_unit_interval
 
 #: the RBM settings a DBN passes to its layers, each a value or one per layer
 RBM_SETTINGS = ("learning_rate", "batch_size", "n_iter", "method", "k", "momentum",
@@ -203,9 +202,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if not self._accept_sparse():
             check_dense(X, self)
         X = validate_X(self, X, accept_sparse=self._accept_sparse(), reset=True)
-        if self.visible_unit == "bernoulli":
-            warn_outside_unit_interval(X, self, "visible_unit='bernoulli'",
-                                       "Set visible_unit='gaussian' for real-valued data")
+        warn_binary_visible_range(X, self)
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         values = {name: per_layer(getattr(self, name), len(sizes), name, self)
                   for name in RBM_SETTINGS}

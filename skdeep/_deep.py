@@ -47,13 +47,13 @@ from ._pretraining import (
     check_hidden_layer_sizes,
     make_layer_learners,
     pretrain_layers,
+    warn_binary_visible_range,
 )
 from ._rbm import generator_for
 from ._training import (
     History,
     decayed_learning_rate,
     run_epochs,
-    warn_outside_unit_interval,
 )
 
 #: 'cg' minimises each (large) minibatch by conjugate gradient instead of a step rule
@@ -243,12 +243,6 @@ class BaseDeepNetwork(BaseEstimator):
         settings.update(method="cd", verbose=max(int(self.verbose) - 1, 0))
         return settings
 
-    def _check_pretraining_input(self, X):
-        """Warn, naming ``visible_unit``, when binary input units see other values."""
-        if self.pretraining is not None and self.visible_unit == "bernoulli":
-            warn_outside_unit_interval(X, self, "visible_unit='bernoulli'",
-                                       "Set visible_unit='gaussian' for real-valued data")
-
     def _build(self, X, y, n_outputs, X_unlabeled=None):
         """Initial layers: transferred, then pre-trained or random (on the rows
         of ``X`` and the unlabeled rows ``X_unlabeled``), then the head."""
@@ -281,7 +275,7 @@ class BaseDeepNetwork(BaseEstimator):
             if layers:
                 visible = "bernoulli" if layers[-1][2] == "logistic" else "gaussian"
             else:
-                self._check_pretraining_input(X)
+                warn_binary_visible_range(X, self)
             learners = make_layer_learners(
                 self.pretraining, new_sizes, settings=self._pretrain_settings(),
                 random_state=rng, first_visible=visible, activation=activation)

@@ -19,7 +19,7 @@ from ._autoencoder import Autoencoder
 from ._compat import validate_parameter_constraints
 from ._kernels.optimizers import DEFAULT_LEARNING_RATES
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, rng_from
-from ._training import InputRangeWarning
+from ._training import InputRangeWarning, warn_outside_unit_interval
 
 PRETRAINING = ("rbm", "autoencoder", "denoising")
 
@@ -263,6 +263,14 @@ def layer_weights(learners):
         hidden.append(c)
         visible.append(b)
     return coefs, hidden, visible
+
+
+def warn_binary_visible_range(X, estimator):
+    """Warn, naming ``visible_unit``, when the binary input units of
+    ``estimator``'s pre-training see values outside [0, 1]."""
+    if estimator.visible_unit == "bernoulli":
+        warn_outside_unit_interval(X, estimator, "visible_unit='bernoulli'",
+                                   "Set visible_unit='gaussian' for real-valued data")
 
 
 def check_hidden_layer_sizes(hidden_layer_sizes, name="hidden_layer_sizes", allow_empty=False):
