@@ -416,7 +416,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
     def _gibbs(self, v, n_steps, rng, mean=False):
         W, b, c = self._params()
         v_mean = v
-        with blas_threads_for(v.shape[0] * W.size):  # many small products
+        with blas_threads_for(v.shape[0] * size(W)):  # many small products
             for _ in range(n_steps):
                 h = sample_units(hidden_mean(v, W, c, self.hidden_unit), rng, self.hidden_unit)
                 v_mean = visible_mean(h, W, b, self._visible)
@@ -490,7 +490,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             log_z = self._exact_log_z()
             return LogPartition(log_z, log_z, log_z, "exact")
         base = partition.base_rate_biases(self._data_mean, self._n_seen, self._visible)
-        with blas_threads_for(int(n_runs) * self.components_.size):  # many small products
+        with blas_threads_for(int(n_runs) * size(self.components_)):  # many small products
             log_z, log_w = partition.ais_log_partition(
                 *self._params(), base, generator_for(random_state, self.components_),
                 n_runs=int(n_runs),
