@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
 from ._compat import (
+    _check_sample_weight,
     _is_numpy_namespace,
     check_same_namespace,
     get_namespace_and_device,
@@ -73,3 +74,14 @@ def check_fitted_namespace(estimator, X, attribute, method):
     """Raise when ``X`` is not in the namespace and on the device the model
     was fitted in (array API dispatch on), naming ``estimator.method()``."""
     check_same_namespace(X, estimator, attribute=attribute, method=method)
+
+
+def check_weights(sample_weight, X):
+    """``sample_weight`` as an array of ``X``'s dtype, namespace and device
+    (scikit-learn's checks: one non-negative finite value per row), or None."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, (list, tuple)):
+        sample_weight = np.asarray(sample_weight)
+    return to_namespace_of(_check_sample_weight(sample_weight, X, dtype=X.dtype,
+                                                ensure_non_negative=True), X)

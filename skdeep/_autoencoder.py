@@ -6,13 +6,14 @@ from numbers import Integral, Real
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._array_api import check_fitted_namespace, check_X, validate_X
+from ._array_api import check_fitted_namespace, check_weights, check_X, validate_X
 from ._compat import Interval, StrOptions
 from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels.backend import (
     astype,
     contiguous,
     copy,
+    get_namespace,
     mean,
     size,
     squared_norm,
@@ -323,11 +324,12 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         self.verbose = verbose
         self.random_state = random_state
 
-    def _fit(self, X, incremental):
+    def _fit(self, X, incremental, sample_weight=None):
         first = not (incremental and hasattr(self, "components_"))
         if not first:
             check_fitted_namespace(self, X, "components_", "partial_fit")
         X = validate_X(self, X, reset=first)
+        weights = check_weights(sample_weight, X)
         if self.noise == "masking" and self.noise_level >= 1:
             raise ValueError(f"noise_level is a masking probability in [0, 1); got {self.noise_level}.")
         self._check_range(X)
@@ -341,7 +343,8 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         def step(rows):
             target = take_rows(X, rows)
             inputs = corrupt(target, self.noise_level, rng) if corrupt else target
-            _, summed, grads = self._objective(inputs, target)
+            _, summed, grads = self._objective(
+                inputs, target, None if weights is None else take_rows(weights, rows))
             self._optimizer.step(params, grads)
             return summed
 
@@ -360,7 +363,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             min_updates=None if incremental else MIN_UPDATES,
             divergence_hint=(f"Lower learning_rate (now {self.learning_rate}) of "
                              f"optimizer={self.optimizer!r}."),
-            like=X,
+            like=X, total_weight=None if weights is None else float(get_namespace(X).sum(weights)),
         )
         self.n_iter_ = self._history.n_epochs
         self.loss_curve_ = list(self._history.loss_curve)
@@ -418,13 +421,14 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         output = RECONSTRUCTION_LOSSES[self.loss][1]
         return [self._decoder_weights()], [self.intercept_visible_], [output]
 
-    def _objective(self, inputs, target):
-        """Objective of reconstructing ``target`` from ``inputs``, its summed loss,
-        and the gradients in the order of ``_params()``."""
+    def _objective(self, inputs, target, sample_weight=None):
+        """Objective of reconstructing ``target`` from ``inputs`` (rows weighted
+        by ``sample_weight``), its summed loss, and the gradients in the order
+        of ``_params()``."""
         loss, output = RECONSTRUCTION_LOSSES[self.loss]
         coefs, intercepts, activations = (a + b for a, b in zip(self._encoder(), self._decoder()))
         objective, summed, grads = loss_and_gradients(
-            inputs, target, coefs, intercepts, activations, loss
+            inputs, target, coefs, intercepts, activations, loss, sample_weight=sample_weight
         )
         W = self.components_
         grad_W = contiguous(grads.coefs[0].T)

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._array_api import (
     check_fitted_namespace,
+    check_weights,
     validate_X,
     validate_X_y,
 )
@@ -184,7 +185,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Train the RBMs greedily, bottom first.
 
         Parameters
@@ -193,6 +194,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             Training data; sparse input needs ``visible_unit='bernoulli'``.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in every layer's training.
 
         Returns
         -------
@@ -214,7 +217,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             "rbm", sizes, settings=settings, random_state=self.random_state,
             first_visible=self.visible_unit,
         )
-        self.estimators_ = pretrain_layers(X, learners, verbose=self.verbose)
+        self.estimators_ = pretrain_layers(X, learners, verbose=self.verbose,
+                                           sample_weight=check_weights(sample_weight, X))
         return self
 
     def _accept_sparse(self):
@@ -412,14 +416,16 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
 
     def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
         X, y = validate_X_y(self, X, y, reset=first)
-        w = self._check_weights(sample_weight, X)
+        w = check_weights(sample_weight, X)
         # y is in X's namespace and on its device, unless its labels are strings
         xp = get_namespace(y)
         unlabeled = unlabeled_mask(y)
         if first:
             check_some_labeled(unlabeled, self)
         rows = unlabeled if get_namespace(X) is xp else asarray(unlabeled, like=X)
-        X_unlabeled = X[rows] if bool(xp.any(unlabeled)) else None
+        unlabeled_rows = None
+        if bool(xp.any(unlabeled)):  # (rows, weights) for the pre-training
+            unlabeled_rows = (X[rows], None if w is None else w[rows])
         X, y = X[~rows], y[~unlabeled]
         w = None if w is None else w[~rows]
         check_classification_targets(y)
@@ -450,7 +456,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
                 f"y contains labels {unseen.tolist()} not in classes_ "
                 f"{to_numpy(self.classes_).tolist()}; pass every class to the first partial_fit."
             )
-        return X, astype(asarray(is_class, like=X), X.dtype), w, X_unlabeled
+        return X, astype(asarray(is_class, like=X), X.dtype), w, unlabeled_rows
 
     def _labels(self, Y):
         return self._classes_at(get_namespace(Y).argmax(Y, axis=1))
@@ -469,13 +475,9 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
     def _validation_score(self, X, Y, sample_weight=None):
         xp = get_namespace(X)
         correct = xp.argmax(self._forward(X), axis=1) == xp.argmax(Y, axis=1)
-        if xp is np:
-            return float(np.average(correct, weights=sample_weight))
         correct = xp.astype(correct, widest_float(xp, array_device(X)))
-        if sample_weight is None:
-            return mean(correct)
-        w = xp.astype(sample_weight, correct.dtype)
-        return float(xp.sum(correct * w) / xp.sum(w))
+        return mean(correct, None if sample_weight is None
+                    else xp.astype(sample_weight, correct.dtype))
 
     def predict_proba(self, X):
         """Class probabilities, the softmax output.
@@ -618,7 +620,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
 
     def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
         X, y = validate_X_y(self, X, y, multi_output=True, y_numeric=True, reset=first)
-        w = self._check_weights(sample_weight, X)
+        w = check_weights(sample_weight, X)
         Y = reshape(y, (-1, 1)) if y.ndim == 1 else y
         xp = get_namespace(Y)
         if first and xp is np:

@@ -16,7 +16,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _check_sample_weight, _fit_context
+from ._compat import Interval, StrOptions, _fit_context
 from ._kernels import draws
 from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels.backend import (
@@ -114,9 +114,9 @@ class BaseDeepNetwork(BaseEstimator):
 
     Subclasses set ``_loss`` and ``_out_activation`` and implement
     ``_validate_targets(X, y, first, classes, sample_weight)`` returning
-    ``(X, Y, w, X_unlabeled)`` with ``Y`` the 2-D network targets of the rows
-    ``X``, ``w`` their weights (or None) and ``X_unlabeled`` the rows without a
-    target (or None), ``_labels(Y)`` (``y`` back from ``Y``) and
+    ``(X, Y, w, unlabeled)`` with ``Y`` the 2-D network targets of the rows
+    ``X``, ``w`` their weights (or None) and ``unlabeled`` the rows without a
+    target and their weights, ``(X_unlabeled, w_unlabeled)`` (or None), ``_labels(Y)`` (``y`` back from ``Y``) and
     ``_validation_score(X, Y, sample_weight)``. Pre-training uses every row,
     fine-tuning the rows with targets; the held-out rows of
     ``early_stopping`` take no part in pre-training either.
@@ -243,9 +243,10 @@ class BaseDeepNetwork(BaseEstimator):
         settings.update(method="cd", verbose=max(int(self.verbose) - 1, 0))
         return settings
 
-    def _build(self, X, y, n_outputs, X_unlabeled=None):
+    def _build(self, X, y, n_outputs, unlabeled=None, sample_weight=None):
         """Initial layers: transferred, then pre-trained or random (on the rows
-        of ``X`` and the unlabeled rows ``X_unlabeled``), then the head."""
+        of ``X``, weighted by ``sample_weight``, and the unlabeled rows
+        ``unlabeled = (X_unlabeled, their weights)``), then the head."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         if self.n_frozen_layers > len(sizes):
             raise ValueError(
@@ -268,7 +269,10 @@ class BaseDeepNetwork(BaseEstimator):
         new_sizes = sizes[len(layers):]
         self.pretrained_layers_ = []
         if new_sizes and self.pretraining is not None:
-            inputs = X if X_unlabeled is None else concat([X, X_unlabeled])
+            inputs, weights = X, sample_weight
+            if unlabeled is not None:
+                inputs = concat([X, unlabeled[0]])
+                weights = None if weights is None else concat([weights, unlabeled[1]])
             for W, b, act in layers:
                 inputs = forward(inputs, [W], [b], [act]).output
             visible = self.visible_unit
@@ -279,8 +283,8 @@ class BaseDeepNetwork(BaseEstimator):
             learners = make_layer_learners(
                 self.pretraining, new_sizes, settings=self._pretrain_settings(),
                 random_state=rng, first_visible=visible, activation=activation)
-            self.pretrained_layers_ = pretrain_layers(inputs, learners,
-                                                      verbose=self.verbose)
+            self.pretrained_layers_ = pretrain_layers(inputs, learners, verbose=self.verbose,
+                                                      sample_weight=weights)
             for learner in self.pretrained_layers_:
                 W, c, _ = learner._layer_params()
                 layers.append((astype(W, dtype), astype(c, dtype), activation))
@@ -324,8 +328,8 @@ class BaseDeepNetwork(BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each row in the fine-tuning loss (a row of weight 2
             counts as two rows in the mean of its minibatch), as in
-            scikit-learn's ``MLPClassifier``; pre-training, which learns from
-            the inputs alone, is not weighted.
+            scikit-learn's ``MLPClassifier``, and in the pre-training of each
+            layer.
 
         Returns
         -------
@@ -336,14 +340,14 @@ class BaseDeepNetwork(BaseEstimator):
 
     def _fit(self, X, y, incremental, classes=None, sample_weight=None):
         first = not ((incremental or self.warm_start) and hasattr(self, "coefs_"))
-        X, Y, w, X_unlabeled = self._validate_targets(X, y, first, classes, sample_weight)
+        X, Y, w, unlabeled = self._validate_targets(X, y, first, classes, sample_weight)
         if first or not incremental:
             self._rng = generator_for(self.random_state, X)
         validation = None
         if self.early_stopping and not incremental:
             X, Y, w, validation = self._validation_split(X, Y, w)
         if first:
-            self._build(X, self._labels(Y), Y.shape[1], X_unlabeled)
+            self._build(X, self._labels(Y), Y.shape[1], unlabeled, w)
         else:
             X = self._continue_with(X)
         if X.shape[0]:  # a later partial_fit may bring unlabeled rows only
@@ -377,13 +381,6 @@ class BaseDeepNetwork(BaseEstimator):
         X, X_val, Y, Y_val = parts[:4]
         w, w_val = parts[4:] if w is not None else (None, None)
         return X, Y, w, (X_val, Y_val, w_val)
-
-    @staticmethod
-    def _check_weights(sample_weight, X):
-        """``sample_weight`` as an array of X's dtype, or None."""
-        if sample_weight is None:
-            return None
-        return _check_sample_weight(sample_weight, X, dtype=X.dtype)
 
     def _continue_with(self, X):
         """A later ``partial_fit`` or warm start: ``X`` in the network's dtype,

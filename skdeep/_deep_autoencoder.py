@@ -1,6 +1,6 @@
 """The deep autoencoder of Hinton & Salakhutdinov (2006): DBNAutoencoder."""
 
-from ._array_api import check_fitted_namespace, validate_X
+from ._array_api import check_fitted_namespace, check_weights, validate_X
 from ._autoencoder import (
     _SHARED_CONSTRAINTS,
     RECONSTRUCTION_LOSSES,
@@ -255,7 +255,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Pre-train the stack, unroll it and fine-tune it on reconstruction.
 
         Parameters
@@ -264,16 +264,20 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
             Training data.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the pre-training of each layer and in the
+            fine-tuning loss (a row of weight 2 counts as two rows in the mean
+            of its minibatch; a row of weight 0 takes no part).
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, X, incremental=False)
+        return self._fit(X, X, incremental=False, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, sample_weight=None):
         """One fine-tuning epoch; the first call pre-trains and unrolls first.
 
         Parameters
@@ -282,13 +286,15 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
             Training data.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row, as in :meth:`fit`.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, X, incremental=True)
+        return self._fit(X, X, incremental=True, sample_weight=sample_weight)
 
     @property
     def _loss(self):
@@ -299,17 +305,17 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
             check_fitted_namespace(self, X, "_coef", "partial_fit")
         X = validate_X(self, X, reset=first)
         self._check_range(X)
-        return X, X, None, None
+        return X, X, check_weights(sample_weight, X), None
 
     def _validation_score(self, X, y, sample_weight=None):
-        return -mean(squared_errors(X, self._decode(self._encode(X))))
+        return -mean(squared_errors(X, self._decode(self._encode(X))), sample_weight)
 
-    def _build(self, X, y, n_outputs, X_unlabeled=None):
+    def _build(self, X, y, n_outputs, unlabeled=None, sample_weight=None):
         """Pre-train and unroll: encoder = the learners' up-pass, decoder = their
         transposed weights and visible biases (Hinton & Salakhutdinov 2006, Fig. 1)."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         dtype = X.dtype
-        self.pretrained_layers_ = self._pretrain(X, sizes)
+        self.pretrained_layers_ = self._pretrain(X, sizes, sample_weight)
         if self.pretrained_layers_:
             coefs, hidden, visible = layer_weights(self.pretrained_layers_)
             encoder = [(astype(W, dtype), astype(c, dtype)) for W, c in zip(coefs, hidden)]
@@ -332,7 +338,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         self._make_optimizer()
         self._history = History()
 
-    def _pretrain(self, X, sizes):
+    def _pretrain(self, X, sizes, sample_weight=None):
         """The fitted layer learners, or ``[]`` without pre-training."""
         if self.pretraining is None:
             return []
@@ -341,7 +347,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
             self.pretraining, sizes, settings=self._pretrain_settings(), random_state=self._rng,
             first_visible=first_visible, top_hidden="gaussian", activation="logistic",
         )
-        return pretrain_layers(X, learners, verbose=self.verbose)
+        return pretrain_layers(X, learners, verbose=self.verbose, sample_weight=sample_weight)
 
     def _hidden_sizes(self):
         return [W.shape[1] for W in self.coefs_[: len(self.coefs_) // 2]]

@@ -207,7 +207,7 @@ def _check_known(layer_settings):
             )
 
 
-def pretrain_layers(X, learners, *, verbose=0):
+def pretrain_layers(X, learners, *, verbose=0, sample_weight=None):
     """Fit each learner greedily on the previous layer's hidden probabilities.
 
     Parameters
@@ -219,6 +219,8 @@ def pretrain_layers(X, learners, *, verbose=0):
         cloned, not modified.
     verbose : int, default=0
         If positive, print one line per layer (its shape and seconds).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each row in every layer's training.
 
     Returns
     -------
@@ -240,7 +242,7 @@ def pretrain_layers(X, learners, *, verbose=0):
             # the estimator that owns the layers checks its input and names its
             # own parameter; a layer above sees the features of the one below
             warnings.simplefilter("ignore", InputRangeWarning)
-            learner.set_params(**auto).fit(inputs)
+            learner.set_params(**auto).fit(inputs, sample_weight=sample_weight)
         if i < n_layers - 1:
             inputs = learner.transform(inputs)
         fitted.append(learner)

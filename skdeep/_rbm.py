@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._array_api import check_fitted_namespace, validate_X
+from ._array_api import check_fitted_namespace, check_weights, validate_X
 from ._compat import Interval, StrOptions, validate_method_params
 from ._kernels import draws, partition
 from ._kernels.backend import (
@@ -164,19 +164,20 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         self.shuffle = shuffle
 
     # ------------------------------------------------------------------ fitting
-    def _fit(self, X, incremental):
+    def _fit(self, X, incremental, sample_weight=None):
         first = not (incremental and hasattr(self, "components_"))
         if not self._accept_sparse:
             check_dense(X, self)
         if not first:
             check_fitted_namespace(self, X, "components_", "partial_fit")
         X = validate_X(self, X, accept_sparse=self._accept_sparse, reset=first)
+        weights = check_weights(sample_weight, X)
         self._check_input_range(X)
         n_samples, n_features = X.shape
         if first:
-            self._initialize(X)
+            self._initialize(X, weights)
         else:
-            X = self._continue_with(X)
+            X = self._continue_with(X, weights)
         W, b, c = self.components_, self.intercept_visible_, self.intercept_hidden_
         rng = self._rng
         ws = CDWorkspace(min(self.batch_size, n_samples), n_features, self.n_components,
@@ -195,7 +196,9 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             else:  # cd_gradient copies the rows into the workspace
                 v0 = xp.take(X, rows, axis=0)
             gW, gb, gc = cd_gradient(v0, W, b, c, rng, ws, k=self.k, chain=chain,
-                                     visible=self._visible, hidden=self.hidden_unit)
+                                     visible=self._visible, hidden=self.hidden_unit,
+                                     sample_weight=None if weights is None
+                                     else xp.take(weights, rows, axis=0))
             if self.weight_decay:
                 gW += self.weight_decay * W
             self._optimizer.step((W, b, c), (gW, gb, gc))
@@ -239,7 +242,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         self._log_z_cache = {}
         return self
 
-    def _initialize(self, X):
+    def _initialize(self, X, weights=None):
         dtype = X.dtype
         self._rng = generator_for(self.random_state, X)
         n_features = X.shape[1]
@@ -251,7 +254,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         self._data_mean = zeros(n_features, widest_float(get_namespace(X), array_device(X)),
                                 like=X)
         self._n_seen = 0
-        self._update_data_mean(X)
+        self._update_data_mean(X, weights)
         # visible biases at the base rates log(p / (1 - p)) (Hinton 2010, section 8)
         self.intercept_visible_ = astype(partition.base_rate_biases(
             self._data_mean, self._n_seen, self._visible), dtype)
@@ -263,7 +266,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         self._history = History()
 
 
-    def _continue_with(self, X):
+    def _continue_with(self, X, weights=None):
         """A later ``partial_fit``: ``X`` in the model's dtype, the settings
         that fixed the model's shape unchanged, the data mean updated."""
         if self.n_components != self.components_.shape[0]:
@@ -273,7 +276,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             )
         dtype = self.components_.dtype
         X = X.astype(dtype, copy=False) if sp.issparse(X) else astype(X, dtype, copy=False)
-        self._update_data_mean(X)
+        self._update_data_mean(X, weights)
         return X
 
     def _persistent_chain(self):
@@ -287,13 +290,23 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             self.h_samples_ = chain = resized
         return chain
 
-    def _update_data_mean(self, X):
-        n = X.shape[0]
+    def _update_data_mean(self, X, weights=None):
+        """The running (weighted) mean of the data, for the base-rate biases."""
         xp = get_namespace(X)
-        if xp is np:
-            batch_mean = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+        if weights is None:
+            n = X.shape[0]
+            if xp is np:
+                batch_mean = np.asarray(X.mean(axis=0), dtype=np.float64).ravel()
+            else:
+                batch_mean = xp.astype(xp.mean(X, axis=0), self._data_mean.dtype)
         else:
-            batch_mean = xp.astype(xp.mean(X, axis=0), self._data_mean.dtype)
+            n = float(xp.sum(weights))
+            weighted = X.T @ weights if xp is np else xp.sum(X * weights[:, None], axis=0)
+            batch_mean = xp.astype(xp.asarray(weighted), self._data_mean.dtype) / max(n, 1e-300)
+            if xp is np:
+                batch_mean = np.asarray(batch_mean, dtype=np.float64).ravel()
+        if n == 0:
+            return
         total = self._n_seen + n
         self._data_mean += (batch_mean - self._data_mean) * (n / total)
         self._n_seen = total
@@ -816,11 +829,11 @@ class GaussianBernoulliRBM(_BaseRBM):
             shuffle=shuffle,
         )
 
-    def _fit(self, X, incremental):
+    def _fit(self, X, incremental, sample_weight=None):
         if self.hidden_unit == "gaussian":
             raise ValueError(
                 "GaussianBernoulliRBM needs binary hidden units "
                 "(hidden_unit='bernoulli'): with Gaussian units on both sides the "
                 "model has no normalisable distribution."
             )
-        return super()._fit(X, incremental)
+        return super()._fit(X, incremental, sample_weight)

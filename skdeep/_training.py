@@ -81,10 +81,11 @@ def warn_outside_unit_interval(X, estimator, setting, remedy):
 
 
 class UnsupervisedFitMixin:
-    """``fit`` and ``partial_fit`` of an unsupervised estimator with ``_fit(X, incremental)``."""
+    """``fit`` and ``partial_fit`` of an unsupervised estimator with
+    ``_fit(X, incremental, sample_weight)``."""
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Fit the model to ``X``, from a fresh initialisation.
 
         Parameters
@@ -94,16 +95,19 @@ class UnsupervisedFitMixin:
             one, as ``BernoulliRBM`` does).
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the average of a minibatch's gradient (a row
+            of weight 2 counts as two rows).
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, incremental=False)
+        return self._fit(X, incremental=False, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, sample_weight=None):
         """Run one epoch over ``X``, initialising the model on the first call.
 
         Parameters
@@ -113,13 +117,15 @@ class UnsupervisedFitMixin:
             one, as ``BernoulliRBM`` does).
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the average of a minibatch's gradient.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, incremental=True)
+        return self._fit(X, incremental=True, sample_weight=sample_weight)
 
 
 class DivergenceError(FloatingPointError, ValueError):

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._array_api import check_fitted_namespace, check_X, validate_X
+from ._array_api import check_fitted_namespace, check_weights, check_X, validate_X
 from ._compat import (
     Interval,
     StrOptions,
@@ -299,30 +299,36 @@ default='bernoulli'
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fitting
-    def _fit(self, X, incremental):
+    def _fit(self, X, incremental, sample_weight=None):
         first = not (incremental and hasattr(self, "encoder_coefs_"))
         if not first:
             check_fitted_namespace(self, X, "_coef", "partial_fit")
         X = validate_X(self, X, reset=first)
+        weights = check_weights(sample_weight, X)
         check_range(self, X)
         if first:
-            self._initialize(X)
+            self._initialize(X, weights)
         elif X.dtype != self.encoder_coefs_[0].dtype:
             X = astype(X, self.encoder_coefs_[0].dtype)
+            weights = None if weights is None else astype(weights, X.dtype)
         self._optimizer.learning_rate = self.learning_rate  # set_params between calls
         rng = self._rng
-        X_train, validation_score, save_best = X, None, None
+        X_train, w_train, validation_score, save_best = X, weights, None, None
         if self.early_stopping and not incremental:
-            X_train, validation_score, save_best = self._validation_split(X, rng)
+            X_train, w_train, validation_score, save_best = self._validation_split(
+                X, rng, weights)
         encoder, decoder = self._encoder(), self._decoder()
         params = self._params()
 
         def step(rows):
             x = take_rows(X_train, rows)
             eps = vae.draw_noise(rng, (x.shape[0], self.n_components), x.dtype, like=x)
-            elbo, g_enc, g_dec = vae.elbo_gradients(x, eps, encoder, decoder, self.likelihood)
+            w = None if w_train is None else take_rows(w_train, rows)
+            elbo, g_enc, g_dec = vae.elbo_gradients(x, eps, encoder, decoder, self.likelihood,
+                                                    sample_weight=w)
             self._optimizer.step(params, g_enc.as_list() + g_dec.as_list())
-            return -as_scalar(get_namespace(elbo).sum(elbo))
+            xp = get_namespace(elbo)
+            return -as_scalar(xp.sum(elbo if w is None else elbo * w))
 
         run_epochs(
             step,
@@ -342,6 +348,7 @@ default='bernoulli'
             save_best=save_best,
             warn_not_converged=not incremental,
             like=X,
+            total_weight=None if w_train is None else as_scalar(get_namespace(X).sum(w_train)),
         )
         if save_best is not None and self._best is not None:
             for p, best in zip(params, self._best):
@@ -355,7 +362,7 @@ default='bernoulli'
         )
         return self
 
-    def _initialize(self, X):
+    def _initialize(self, X, sample_weight=None):
         lik = vae.LIKELIHOODS[self.likelihood]
         self._rng = generator_for(self.random_state, X)
         n_features = X.shape[1]
@@ -368,12 +375,12 @@ default='bernoulli'
             self._rng, X)
         # output biases at the data's base rates, so training starts from the
         # independent-pixel model (Hinton 2010, section 8, for the RBM)
-        self.decoder_intercepts_[-1][...] = astype(lik.initial_bias(X), X.dtype)
+        self.decoder_intercepts_[-1][...] = astype(lik.initial_bias(X, sample_weight), X.dtype)
         self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate)
         self._history = History()
         self._best = None
 
-    def _validation_split(self, X, rng):
+    def _validation_split(self, X, rng, weights=None):
         n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
         if n_val >= X.shape[0]:
             raise ValueError(
@@ -383,17 +390,23 @@ default='bernoulli'
         order = (rng.permutation(X.shape[0]) if get_namespace(X) is np
                  else permutation(rng, X.shape[0], like=X))
         X_val, X_train = take_rows(X, order[:n_val]), take_rows(X, order[n_val:])
+        w_val, w_train = ((None, None) if weights is None else
+                          (take_rows(weights, order[:n_val]), take_rows(weights, order[n_val:])))
         eps = vae.draw_noise(rng, (n_val, self.n_components), X.dtype, like=X)
 
         def validation_score():
             mu, log_var = vae.encode(X_val, self._encoder())
             out = vae.decode(vae.reparameterize(mu, log_var, eps), self._decoder())
-            return mean(vae.elbo(X_val, out, mu, log_var, self.likelihood))
+            elbo = vae.elbo(X_val, out, mu, log_var, self.likelihood)
+            if w_val is None:
+                return mean(elbo)
+            xp = get_namespace(elbo)
+            return as_scalar(xp.sum(elbo * w_val)) / max(as_scalar(xp.sum(w_val)), 1e-300)
 
         def save_best():
             self._best = [copy(p) for p in self._params()]
 
-        return X_train, validation_score, save_best
+        return X_train, w_train, validation_score, save_best
 
     # ------------------------------------------------------------- the model
     def _encoder(self):

@@ -55,18 +55,25 @@ _MINUS_ONE_IS_UNLABELED = (
     "from the {-1, 1} labels of this check by name"
 )
 _MINIBATCH_WEIGHTS = (
-    "shuffled minibatches and unweighted (unsupervised) pre-training: integer weights "
-    "equal repeated rows in expectation, not draw for draw; scikit-learn runs this "
-    "check on MLPClassifier with the full-batch lbfgs solver only. The exact "
-    "full-batch equivalence is tested in tests/test_dbn_supervised.py"
+    "shuffled minibatches and random draws (Gibbs sampling, noise) whose number follows "
+    "the rows: integer weights equal repeated rows in expectation, not draw for draw; "
+    "scikit-learn runs this check on MLPClassifier with the full-batch lbfgs solver only. "
+    "The exact full-batch equivalences are tested in tests/test_sample_weight.py"
 )
+_MINIBATCH_CHECKS = {"check_sample_weight_equivalence_on_dense_data": _MINIBATCH_WEIGHTS}
+_MINIBATCH_SPARSE_CHECKS = {**_MINIBATCH_CHECKS,
+                            "check_sample_weight_equivalence_on_sparse_data": _MINIBATCH_WEIGHTS}
 EXPECTED_FAILED_CHECKS = {
     "GaussianMixtureClassifier": {"check_classifiers_classes": _MINUS_ONE_IS_UNLABELED},
-    "DBNClassifier": {
-        "check_classifiers_classes": _MINUS_ONE_IS_UNLABELED,
-        "check_sample_weight_equivalence_on_dense_data": _MINIBATCH_WEIGHTS,
-    },
-    "DBNRegressor": {"check_sample_weight_equivalence_on_dense_data": _MINIBATCH_WEIGHTS},
+    "DBNClassifier": {"check_classifiers_classes": _MINUS_ONE_IS_UNLABELED,
+                      **_MINIBATCH_CHECKS},
+    "DBNRegressor": _MINIBATCH_CHECKS,
+    "BernoulliRBM": _MINIBATCH_SPARSE_CHECKS,
+    "DBN": _MINIBATCH_SPARSE_CHECKS,
+    "GaussianBernoulliRBM": _MINIBATCH_CHECKS,
+    "Autoencoder": _MINIBATCH_CHECKS,
+    "DBNAutoencoder": _MINIBATCH_CHECKS,
+    "VariationalAutoencoder": _MINIBATCH_CHECKS,
     "SemiSupervisedNB": {
         "check_classifiers_classes": _MINUS_ONE_IS_UNLABELED,
         "check_non_transformer_estimators_n_iter": (

@@ -345,10 +345,12 @@ def scalars(xp, *values):
     return values if xp is np else tuple(map(float, values))
 
 
-def mean(x):
-    """The mean of all elements of ``x``, a Python float (one transfer from a
-    device)."""
+def mean(x, weights=None):
+    """The mean of all elements of ``x`` (weighted by ``weights``, of ``x``'s
+    shape, when given), a Python float (one transfer from a device)."""
     xp = get_namespace(x)
+    if weights is not None:
+        return float(xp.sum(x * weights) / xp.sum(weights))
     return float(np.mean(x)) if xp is np else float(xp.mean(x))
 
 

@@ -12,6 +12,8 @@ import numpy as np
 
 from .backend import (
     as_scalar,
+    astype,
+    concat,
     empty,
     full,
     get_namespace,
@@ -152,14 +154,16 @@ _BatchViews = namedtuple("_BatchViews", "V H v_pos v_neg ph_pos ph_neg noise_h n
 
 
 def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
-                hidden="bernoulli"):
+                hidden="bernoulli", sample_weight=None):
     """Gradient of the negative log-likelihood estimated by CD-k or PCD-k.
 
     With ``chain=None`` the negative chain starts from a sample of h | v0 (CD-k,
     Hinton 2002); otherwise it continues from the persistent hidden states
     ``chain`` (PCD-k, Tieleman 2008), whose first ``len(v0)`` rows advance in
-    place. Returns ``(grad_W, grad_b, grad_c)`` averaged over the rows of ``v0``;
-    ``grad_W`` is ``ws.grad_W``.
+    place. Returns ``(grad_W, grad_b, grad_c)`` averaged over the rows of ``v0``
+    (weighted by ``sample_weight``: the data statistics, and those of the CD
+    chains that start at the rows; PCD's chains sample the model and count
+    alike); ``grad_W`` is ``ws.grad_W``.
 
     The weight gradient is one stacked product,
     ``[-E(h|v0); E(h|vk)]^T [v0; vk] / n`` (Hinton 2002, eq. 5).
@@ -168,6 +172,10 @@ def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
     vis, hid = UNITS[visible], UNITS[hidden]
     n = v0.shape[0]
     V, H, v_pos, v_neg, ph_pos, ph_neg, noise_h, noise_v, h, signs = ws.batch(n)
+    if sample_weight is not None:
+        positive = astype(sample_weight, H.dtype) / as_scalar(xp.sum(sample_weight))
+        negative = signs[n:] if chain is not None else positive
+        signs = concat([-positive, negative])
     if not may_share_memory(v0, v_pos):
         v_pos[...] = v0
     if chain is None:

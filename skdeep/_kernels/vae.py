@@ -16,6 +16,7 @@ import zlib
 import numpy as np
 
 from .backend import (
+    as_scalar,
     astype,
     concat,
     copy,
@@ -32,6 +33,18 @@ from .partition import base_rate_biases
 from .units import softplus
 
 LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+def feature_moments(X, sample_weight=None):
+    """``(mean, variance, n)`` of each feature over the rows of ``X``, weighted
+    by ``sample_weight`` (``n`` is then the sum of the weights)."""
+    xp = get_namespace(X)
+    if sample_weight is None:
+        return xp.mean(X, axis=0), xp.var(X, axis=0), X.shape[0]
+    n = as_scalar(xp.sum(sample_weight))
+    w = sample_weight[:, None] / n
+    mean = xp.sum(X * w, axis=0)
+    return mean, xp.sum((X - mean) ** 2 * w, axis=0), n
 
 
 def draw_noise(rng, shape, dtype, like=None):
@@ -100,10 +113,11 @@ class BernoulliLikelihood:
         return n_features
 
     @staticmethod
-    def initial_bias(X):
+    def initial_bias(X, sample_weight=None):
         """Output biases of the independent-feature model fitted to ``X``: the
         smoothed log-odds of each feature's mean (the base rates)."""
-        return base_rate_biases(get_namespace(X).mean(X, axis=0), X.shape[0], "bernoulli")
+        mean, _, n = feature_moments(X, sample_weight)
+        return base_rate_biases(mean, n, "bernoulli")
 
     @staticmethod
     def log_prob(x, out):
@@ -137,9 +151,9 @@ class GaussianLikelihood:
         return n_features
 
     @staticmethod
-    def initial_bias(X):
+    def initial_bias(X, sample_weight=None):
         """Output biases of the independent-feature model: the data's mean."""
-        return get_namespace(X).mean(X, axis=0)
+        return feature_moments(X, sample_weight)[0]
 
     @staticmethod
     def log_prob(x, out):
@@ -173,14 +187,14 @@ class GaussianLearnedVarianceLikelihood:
         return 2 * n_features
 
     @staticmethod
-    def initial_bias(X):
+    def initial_bias(X, sample_weight=None):
         """Output biases of the independent-feature model: the data's mean and
         the log of its variance, floored at 1% of the mean variance (a constant
         feature does not start at zero variance)."""
         xp = get_namespace(X)
-        var = xp.var(X, axis=0)
+        mean, var, _ = feature_moments(X, sample_weight)
         floor = 0.01 * float(xp.mean(var)) + 1e-12
-        return concat([xp.mean(X, axis=0), xp.log(xp.maximum(var, xp.full_like(var, floor)))])
+        return concat([mean, xp.log(xp.maximum(var, xp.full_like(var, floor)))])
 
     @staticmethod
     def _split(out):
@@ -251,9 +265,10 @@ def decode(Z, decoder):
     return forward(Z, *decoder).output
 
 
-def elbo_gradients(X, eps, encoder, decoder, likelihood="bernoulli"):
+def elbo_gradients(X, eps, encoder, decoder, likelihood="bernoulli", sample_weight=None):
     """Single-sample ELBO of each row with the noise ``eps``, and the gradients
-    of ``-mean(ELBO)`` (the loss minimised) for the encoder and the decoder.
+    of ``-mean(ELBO)`` (the loss minimised; a mean weighted by
+    ``sample_weight`` if given) for the encoder and the decoder.
 
     Returns ``(elbo, encoder_gradients, decoder_gradients)``, the gradients as
     :class:`.network.Gradients`. The KL term is in closed form, so only the
@@ -262,8 +277,10 @@ def elbo_gradients(X, eps, encoder, decoder, likelihood="bernoulli"):
     enc = forward(X, *encoder)
     d = eps.shape[1]
     mu, log_var = enc.output[:, :d], enc.output[:, d:]
+    n_rows = X.shape[0] if sample_weight is None else as_scalar(
+        get_namespace(X).sum(sample_weight))
     value, dec_grads, g_mu, g_log_var = posterior_elbo_gradients(
-        X, mu, log_var, eps, decoder, likelihood, n_rows=X.shape[0])
+        X, mu, log_var, eps, decoder, likelihood, n_rows=n_rows, weights=sample_weight)
     enc_grads = backward(enc, concat([g_mu, g_log_var], axis=1), encoder[0], encoder[2])
     return value, enc_grads, dec_grads
 
