@@ -298,6 +298,9 @@ def compare(X, y, models, *, cv=5, n_jobs=None, random_state=0, size="small",
     ):
         # a model that stops at its max_iter is still compared as configured
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # with every label known, self-training is its classifier's own fit
+        warnings.filterwarnings("ignore", message="y contains no unlabeled samples",
+                                category=UserWarning)
         for name in models:
             if progress is not None:
                 progress.show(name)
