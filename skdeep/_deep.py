@@ -635,7 +635,9 @@ default='auto'
     validation_fraction : float, default=0.1
         Share of the data held out by ``early_stopping``.
     n_iter_no_change : int, default=10
-        Epochs without improvement before stopping.
+        Epochs without improvement before stopping, and at least as many as
+        make 100 updates (a small data set has few batches an epoch, and a
+        plateau of a few dozen updates is no sign of convergence).
     shuffle : bool, default=True
         Shuffle the rows at every epoch.
     warm_start : bool, default=False

@@ -106,7 +106,7 @@ default='bernoulli'
         Training stops once the training loss has not improved by ``tol``
         nats for ``n_iter_no_change`` consecutive epochs.
     n_iter_no_change : int, default=10
-        See ``tol``.
+        See ``tol``; at least as many epochs as make 100 updates.
     verbose : int, default=0
         If positive, print one line per epoch (seconds, training loss).
     random_state : int, RandomState instance or None, default=None

@@ -222,7 +222,8 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
     tol, n_iter_no_change : float, int, optional
         Stop once the monitored value (validation score if ``validation_score``
         is given, else the training loss) has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs. ``None`` never stops early.
+        ``n_iter_no_change`` epochs, and for at least :data:`MIN_UPDATES`
+        updates (:func:`stopping_patience`). ``None`` never stops early.
     validation_score : callable, optional
         ``validation_score() -> float`` (higher is better), recorded per epoch.
     save_best : callable, optional
@@ -277,6 +278,7 @@ def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, 
                 tol, n_iter_no_change, validation_score, save_best, total_weight, like):
     slices = batch_slices(n_samples, batch_size)
     on_device = get_namespace(like) is not np
+    patience = stopping_patience(n_iter_no_change, len(slices))
     for _ in range(max_epochs):
         epoch = history.n_epochs
         if on_epoch_start is not None:
@@ -325,14 +327,23 @@ def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, 
             parts += [f"{label} {value:.5g}" for label, value in extra.items()]
             print(", ".join(parts), flush=True)
         if _no_improvement(history, loss, tol, validation_score, save_best) and (
-            n_iter_no_change is not None
-            and history.no_improvement_count >= n_iter_no_change
+            patience is not None and history.no_improvement_count >= patience
         ):
             if verbose:
-                print(f"[{name}] stopped: no improvement of {tol} in "
-                      f"{n_iter_no_change} epochs", flush=True)
+                print(f"[{name}] stopped: no improvement of {tol} in {patience} epochs",
+                      flush=True)
             return True
     return False
+
+
+def stopping_patience(n_iter_no_change, batches_per_epoch):
+    """Epochs without improvement that stop a fit: ``n_iter_no_change``, or as
+    many as make :data:`MIN_UPDATES` updates when epochs are a few batches (a
+    plateau of 30 updates, such as logistic units start on, is no sign of
+    convergence); None never stops."""
+    if n_iter_no_change is None:
+        return None
+    return max(n_iter_no_change, -(-MIN_UPDATES // batches_per_epoch))
 
 
 def _no_improvement(history, loss, tol, validation_score, save_best):

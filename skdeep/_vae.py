@@ -157,7 +157,7 @@ default='bernoulli'
         validation ELBO with ``early_stopping``) has not improved by ``tol``
         nats for ``n_iter_no_change`` consecutive epochs.
     n_iter_no_change : int, default=10
-        See ``tol``.
+        See ``tol``; at least as many epochs as make 100 updates.
     early_stopping : bool, default=False
         In ``fit``, hold out ``validation_fraction`` of the rows, monitor their
         ELBO (with noise fixed for the whole fit) and keep the best parameters.

@@ -394,15 +394,18 @@ def test_samples_of_a_class_are_classified_as_that_class(digits):
     assert np.mean(m2.predict(X_new) == y_new) > 0.9
 
 
-@pytest.mark.parametrize("n_samples, expected", [(200, 500), (1198, 417), (12000, 50)])
-def test_max_iter_auto_gives_about_5000_updates(n_samples, expected):
+@pytest.mark.parametrize("n_samples, expected, stop", [(200, 500, 51), (1198, 417, 10),
+                                                       (12000, 50, 2)])
+def test_max_iter_auto_gives_about_5000_updates(n_samples, expected, stop):
     # ceil(5000 / ceil(n / 100)) epochs of batches of 100, within [50, 500]:
     # 2 batches an epoch -> 2500, capped at 500; 12 -> 417; 120 -> 42, raised to 50
     r = np.random.default_rng(0)
     X = r.random((n_samples, 3))
     y = np.where(np.arange(n_samples) < 10, np.arange(n_samples) % 2, -1)
-    # a tolerance nothing meets: training stops after 2 epochs, max_iter_ resolved
+    # a tolerance nothing meets: training stops after the first epoch and
+    # n_iter_no_change=1 more, or as many as make 100 updates (2 batches an
+    # epoch: 50; 12: 9; 120: 1), max_iter_ resolved
     m2 = SemiSupervisedVAE(encoder_layer_sizes=4, n_components=1, classifier_layer_sizes=4,
                            tol=1e9, n_iter_no_change=1, random_state=0).fit(X, y)
-    assert m2.n_iter_ == 2 and m2.max_iter_ == expected
+    assert m2.n_iter_ == stop and m2.max_iter_ == expected
     assert m2.set_params(max_iter=7).fit(X[:200], y[:200]).max_iter_ == 7

@@ -6,7 +6,9 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import MinMaxScaler
 
 import skdeep._kernels.parallel as parallel
 from skdeep import (
@@ -18,7 +20,13 @@ from skdeep import (
     DBNRegressor,
     GaussianBernoulliRBM,
 )
-from skdeep._training import LOSS_GROWTH, WEIGHT_BOUND, DivergenceError, divergence
+from skdeep._training import (
+    LOSS_GROWTH,
+    WEIGHT_BOUND,
+    DivergenceError,
+    divergence,
+    stopping_patience,
+)
 
 
 def test_divergence_rule():
@@ -90,3 +98,19 @@ def test_small_products_run_on_one_blas_thread():
         with parallel.blas_threads_for(parallel.SINGLE_THREAD_WORK):
             assert parallel.blas_threads() == 2
         assert parallel.blas_threads() == 2
+
+
+def test_a_plateau_of_a_few_dozen_updates_does_not_stop_a_fit():
+    # independent inputs give an RBM nothing to learn: its weights stay near 0,
+    # and the logistic network starts on a plateau of 0.5 (the targets'
+    # variance halved) that lasts about 40 epochs of 3 updates. Ten epochs
+    # without improvement (30 updates) used to stop it there at R^2 = 0
+    X, y = make_regression(n_samples=800, n_features=10, noise=10.0, random_state=0)
+    X = MinMaxScaler().fit_transform(X)
+    model = DBNRegressor(pretraining="rbm", activation="logistic", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X[:600], y[:600])
+    assert stopping_patience(10, 3) == 34 and stopping_patience(10, 600) == 10
+    assert model.n_iter_ > 40
+    assert model.score(X[600:], y[600:]) > 0.9
