@@ -38,6 +38,7 @@ from ._labeled import LabeledOnlyClassifier
 from ._naive_bayes import SemiSupervisedNB
 from ._rbm import BernoulliRBM
 from ._semi_supervised import UNLABELED
+from ._ssvae import SemiSupervisedVAE
 from ._vae import VariationalAutoencoder
 from .datasets import load_fashion_mnist, load_mnist
 
@@ -171,6 +172,12 @@ def model_factories(size, random_state, semi_supervised=False):
                                        n_components=s["pca"], random_state=rs),
                 _features_logistic(),
             ),
+        ),
+        "m2": (
+            f"SemiSupervisedVAE({s['hidden']}, code {s['pca']}), model M2",
+            lambda: make_pipeline(SemiSupervisedVAE(
+                encoder_layer_sizes=(s["hidden"],), classifier_layer_sizes=(s["hidden"],),
+                n_components=s["pca"], random_state=rs)),
         ),
         "logistic": ("logistic regression on pixels", lambda: make_pipeline(_logistic())),
         "pca-logistic": (
