@@ -91,6 +91,39 @@ def test_rows_of_weight_zero_take_no_part(make, rng):
         np.testing.assert_allclose(left, right, rtol=1e-10)
 
 
+@pytest.mark.parametrize("chain", [False, True], ids=["cd", "pcd"])
+def test_a_batch_of_weight_zero_gives_a_zero_gradient(chain, rng):
+    W, b, c = rng.normal(size=(4, 6)), rng.normal(size=6), rng.normal(size=4)
+    v0 = (rng.random((3, 6)) < 0.5).astype(float)
+    persistent = (rng.random((3, 4)) < 0.5).astype(float) if chain else None
+    ws = CDWorkspace(3, 6, 4, np.float64)
+    gradients = cd_gradient(v0, W, b, c, np.random.default_rng(1), ws, chain=persistent,
+                            sample_weight=np.zeros(3))
+    for g in gradients:
+        np.testing.assert_array_equal(g, 0.0)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: BernoulliRBM(n_components=3, n_iter=5, batch_size=2, method="cd", random_state=0),
+    lambda: BernoulliRBM(n_components=3, n_iter=5, batch_size=2, method="pcd", random_state=0),
+    lambda: GaussianBernoulliRBM(n_components=3, n_iter=5, batch_size=2, random_state=0),
+    lambda: VariationalAutoencoder(encoder_layer_sizes=(5,), n_components=2, batch_size=2,
+                                   max_iter=5, random_state=0),
+], ids=["rbm-cd", "rbm-pcd", "gaussian-rbm", "vae"])
+def test_minibatches_of_rows_of_weight_zero_take_no_part(make, rng):
+    # batches of 2 among 30 rows of weight 0 and 10 of weight 1: many batches
+    # hold no weight at all, and must neither divide by zero nor move the model
+    X = rng.random((40, 6))
+    w = np.r_[np.zeros(30), np.ones(10)]
+    other = X.copy()
+    other[:30] = rng.random((30, 6))
+    a, b = make().fit(X, sample_weight=w), make().fit(other, sample_weight=w)
+    for name, value in vars(a).items():
+        if name.endswith("_") and isinstance(value, np.ndarray) and name != "h_samples_":
+            assert np.isfinite(value).all(), name
+            np.testing.assert_allclose(value, getattr(b, name), rtol=1e-10, err_msg=name)
+
+
 def test_deep_pretraining_is_weighted(rng):
     X = rng.random((40, 6))
     y = np.arange(40) % 2

@@ -354,6 +354,17 @@ def mean(x, weights=None):
     return float(np.mean(x)) if xp is np else float(xp.mean(x))
 
 
+def weight_total(weights):
+    """The sum of a batch's weights, 1 where it is 0 (a batch of rows of weight
+    0 then has zero statistics, not 0 / 0): a float for numpy, a 0-d array on
+    the device otherwise (no transfer to the host per batch)."""
+    xp = get_namespace(weights)
+    total = xp.sum(weights)
+    if xp is np:
+        return float(total) or 1.0
+    return xp.where(total > 0, total, xp.ones_like(total))
+
+
 def as_scalar(x):
     """A reported value (a loss, an error): a Python float for numpy; for other
     libraries the 0-d array itself, left on its device, so that a training loop

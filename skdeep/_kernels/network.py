@@ -19,8 +19,6 @@ output delta of the other.
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .activations import ACTIVATIONS, DERIVATIVES
 from .backend import (
     astype,
@@ -30,6 +28,7 @@ from .backend import (
     scalars,
     squared_norm,
     vecdot,
+    weight_total,
     zeros,
 )
 from .draws import random
@@ -248,16 +247,6 @@ def backward(fwd, delta, coefs, activations, *, batch_norms=None, trainable=None
     return grads
 
 
-def _weight_total(sample_weight):
-    """The sum of the weights (1 where it is 0): a float for numpy, a 0-d
-    array on the device otherwise (no transfer to the host per batch)."""
-    xp = get_namespace(sample_weight)
-    total = xp.sum(sample_weight)
-    if xp is np:
-        return float(total) or 1.0
-    return xp.where(total > 0, total, xp.ones_like(total))
-
-
 def loss_and_gradients(X, Y, coefs, intercepts, activations, loss, *, alpha=0.0,
                        dropout=None, batch_norms=None, trainable=None,
                        training=True, rng=None, input_delta=False, objective=True,
@@ -273,7 +262,7 @@ def loss_and_gradients(X, Y, coefs, intercepts, activations, loss, *, alpha=0.0,
     with ``objective=False`` the objective is not computed (None), which saves
     a pass over the weights when only the gradients are needed.
     """
-    n = X.shape[0] if sample_weight is None else _weight_total(sample_weight)
+    n = X.shape[0] if sample_weight is None else weight_total(sample_weight)
     alpha = alpha / n if alpha else 0.0
     fwd = forward(X, coefs, intercepts, activations, dropout=dropout,
                   batch_norms=batch_norms, trainable=trainable, training=training, rng=rng)

@@ -20,6 +20,7 @@ from .backend import (
     may_share_memory,
     noise_dtype,
     vecdot,
+    weight_total,
     zeros,
 )
 from .parallel import map_rows
@@ -173,8 +174,10 @@ def cd_gradient(v0, W, b, c, rng, ws, *, k=1, chain=None, visible="bernoulli",
     n = v0.shape[0]
     V, H, v_pos, v_neg, ph_pos, ph_neg, noise_h, noise_v, h, signs = ws.batch(n)
     if sample_weight is not None:
-        positive = astype(sample_weight, H.dtype) / as_scalar(xp.sum(sample_weight))
-        negative = signs[n:] if chain is not None else positive
+        positive = astype(sample_weight, H.dtype) / weight_total(sample_weight)
+        # PCD's chains sample the model: they count alike, in a batch with weight
+        negative = (positive if chain is None
+                    else signs[n:] * astype(xp.sum(sample_weight) > 0, H.dtype))
         signs = concat([-positive, negative])
     if not may_share_memory(v0, v_pos):
         v_pos[...] = v0

@@ -26,6 +26,7 @@ from .backend import (
     logsumexp,
     reshape,
     to_numpy,
+    weight_total,
 )
 from .draws import normal, random
 from .network import backward, forward
@@ -277,8 +278,7 @@ def elbo_gradients(X, eps, encoder, decoder, likelihood="bernoulli", sample_weig
     enc = forward(X, *encoder)
     d = eps.shape[1]
     mu, log_var = enc.output[:, :d], enc.output[:, d:]
-    n_rows = X.shape[0] if sample_weight is None else as_scalar(
-        get_namespace(X).sum(sample_weight))
+    n_rows = X.shape[0] if sample_weight is None else weight_total(sample_weight)
     value, dec_grads, g_mu, g_log_var = posterior_elbo_gradients(
         X, mu, log_var, eps, decoder, likelihood, n_rows=n_rows, weights=sample_weight)
     enc_grads = backward(enc, concat([g_mu, g_log_var], axis=1), encoder[0], encoder[2])
