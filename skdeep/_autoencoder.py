@@ -13,7 +13,6 @@ from ._kernels.backend import (
     astype,
     contiguous,
     copy,
-    get_namespace,
     mean,
     size,
     squared_norm,
@@ -363,7 +362,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             min_updates=None if incremental else MIN_UPDATES,
             divergence_hint=(f"Lower learning_rate (now {self.learning_rate}) of "
                              f"optimizer={self.optimizer!r}."),
-            like=X, total_weight=None if weights is None else float(get_namespace(X).sum(weights)),
+            like=X, sample_weight=weights,
         )
         self.n_iter_ = self._history.n_epochs
         self.loss_curve_ = list(self._history.loss_curve)

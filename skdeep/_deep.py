@@ -461,7 +461,7 @@ class BaseDeepNetwork(BaseEstimator):
 
         stopped = run_epochs(
             step, X.shape[0], batch_size=self.batch_size_, on_epoch_start=schedule,
-            total_weight=None if w is None else float(get_namespace(w).sum(w)),
+            sample_weight=w,
             max_epochs=1 if incremental else self.max_iter, rng=rng,
             history=self._history, shuffle=self.shuffle, verbose=self.verbose,
             name=type(self).__name__,

@@ -197,7 +197,7 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
                epoch_report=None, parameters=(), weights=(), divergence_hint="",
                tol=None, n_iter_no_change=None, validation_score=None,
                save_best=None, warn_not_converged=False, product_size=None,
-               min_updates=None, total_weight=None, like=None):
+               min_updates=None, sample_weight=None, like=None):
     """Run up to ``max_epochs`` epochs of ``step`` over minibatches of row indices.
 
     Parameters
@@ -242,20 +242,22 @@ def run_epochs(step, n_samples, *, batch_size, max_epochs, rng, history,
         :mod:`skdeep._kernels.draws` for another library). Losses that steps
         return as arrays on a device are summed there, and each epoch brings
         its loss and the divergence check's two maxima to the host at once.
-    total_weight : float, optional
-        What the summed losses of an epoch are divided by (the sum of the
-        sample weights); the number of rows by default.
+    sample_weight : array, optional
+        The rows' weights: an epoch's summed losses are divided by their sum
+        (by the number of rows without them).
 
     Returns
     -------
     stopped : bool
         Whether the stopping rule ended training.
     """
+    total_weight = (n_samples if sample_weight is None
+                    else float(get_namespace(sample_weight).sum(sample_weight)))
     with blas_threads_for(product_size or 0):
         stopped = _run_epochs(
             step, n_samples, batch_size, max_epochs, rng, history, shuffle, verbose, name,
             on_epoch_start, epoch_report, parameters, weights, divergence_hint, tol,
-            n_iter_no_change, validation_score, save_best, total_weight or n_samples, like)
+            n_iter_no_change, validation_score, save_best, total_weight, like)
     if warn_not_converged and n_iter_no_change is not None and not stopped:
         warnings.warn(
             f"{name}: maximum number of epochs ({max_epochs}) reached and the "

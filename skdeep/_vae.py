@@ -348,7 +348,7 @@ default='bernoulli'
             save_best=save_best,
             warn_not_converged=not incremental,
             like=X,
-            total_weight=None if w_train is None else as_scalar(get_namespace(X).sum(w_train)),
+            sample_weight=w_train,
         )
         if save_best is not None and self._best is not None:
             for p, best in zip(params, self._best):
