@@ -116,7 +116,8 @@ class BaseDeepNetwork(BaseEstimator):
     ``_validate_targets(X, y, first, classes, sample_weight)`` returning
     ``(X, Y, w, unlabeled)`` with ``Y`` the 2-D network targets of the rows
     ``X``, ``w`` their weights (or None) and ``unlabeled`` the rows without a
-    target and their weights, ``(X_unlabeled, w_unlabeled)`` (or None), ``_labels(Y)`` (``y`` back from ``Y``) and
+    target and their weights, ``(X_unlabeled, w_unlabeled)`` (or None),
+    ``_labels(Y)`` (``y`` back from ``Y``) and
     ``_validation_score(X, Y, sample_weight)``. Pre-training uses every row,
     fine-tuning the rows with targets; the held-out rows of
     ``early_stopping`` take no part in pre-training either.
