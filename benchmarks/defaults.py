@@ -60,6 +60,16 @@ def _mnist(n=5000):
     return X, y
 
 
+def _image_patches(n=3000, size=8):
+    """Grey 8x8 patches of scikit-learn's two sample photographs (pillow)."""
+    from sklearn.feature_extraction.image import extract_patches_2d
+
+    images = datasets.load_sample_images().images
+    per_image = [extract_patches_2d(image.mean(axis=2), (size, size), max_patches=n // 2,
+                                    random_state=SEED) for image in images]
+    return np.concatenate(per_image).reshape(-1, size * size), None
+
+
 CLASSIFICATION = {
     "digits": lambda: datasets.load_digits(return_X_y=True),
     "iris": lambda: datasets.load_iris(return_X_y=True),
@@ -97,6 +107,7 @@ AUTOENCODER = {
     "mnist-5000": (_mnist, 30),
     # not used to choose the defaults
     "*breast_cancer": (lambda: datasets.load_breast_cancer(return_X_y=True), 3),
+    "*image-patches": (_image_patches, 6),
 }
 
 TUNING_GRID = [

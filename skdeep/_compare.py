@@ -192,11 +192,12 @@ def model_factories(size, random_state, semi_supervised=False):
             ),
         ),
         "rbm-logistic": (
-            f"skdeep BernoulliRBM({s['hidden']}) + logistic regression, the same recipe",
-            lambda: make_pipeline(
+            f"skdeep BernoulliRBM({s['hidden']}) + logistic regression, the same recipe "
+            f"with {s['n_iter']} or {2 * s['n_iter']} epochs*",
+            tuned(lambda: make_pipeline(
                 BernoulliRBM(learning_rate=0.06, random_state=rs, **rbm),
                 _features_logistic(),
-            ),
+            ), {"bernoullirbm__n_iter": [s["n_iter"], 2 * s["n_iter"]]}),
         ),
         "dbn-logistic": (
             f"DBN features + logistic regression; 1 or 2 layers of {s['hidden']}*",

@@ -80,7 +80,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Rows per minibatch; 'auto' is about a hundredth of the rows, between
         20 and 100.
     n_iter : int, 'auto' or array-like, default='auto'
-        Epochs per layer; 'auto' gives each layer at least 500 minibatch
+        Epochs per layer; 'auto' gives each layer at least 300 minibatch
         updates and 10 epochs (at most 200 epochs), so that a small data set
         is trained as thoroughly as a large one (Hinton & Salakhutdinov 2006
         use 50 epochs of MNIST, 30,000 updates).

@@ -549,7 +549,7 @@ PARAMETERS_DOC = """
         Input units of the bottom pre-training layer: values in [0, 1], or
         standardized real values.
     pretrain_n_iter : int or 'auto', default='auto'
-        Pre-training epochs per layer. 'auto' gives each layer at least 500
+        Pre-training epochs per layer. 'auto' gives each layer at least 300
         minibatch updates and 10 epochs (at most 200 epochs), so that a small
         data set is pre-trained as thoroughly as a large one (Hinton &
         Salakhutdinov 2006 use 50 epochs of MNIST).

@@ -231,7 +231,8 @@ def unrolled(X, **params):
 
 def test_dbn_autoencoder_conjugate_gradient_fine_tuning(digits):
     X = digits[0][:400]
-    params = dict(hidden_layer_sizes=(16, 4), pretrain_batch_size=10, random_state=0)
+    params = dict(hidden_layer_sizes=(16, 4), pretrain_batch_size=10, pretrain_n_iter=13,
+                  random_state=0)
     start = unrolled(X, **params)
     ae = DBNAutoencoder(optimizer="cg", batch_size=400, max_iter=3, **params).fit(X)
     assert ae.n_iter_ == 3

@@ -12,7 +12,13 @@ from sklearn.model_selection import train_test_split
 from skdeep import DBN, DBNAutoencoder, DBNClassifier, DBNRegressor
 from skdeep._kernels.network import loss_and_gradients
 from skdeep._kernels.optimizers import DEFAULT_LEARNING_RATES, OPTIMIZERS
-from skdeep._pretraining import PRETRAIN_UPDATES, auto_batch_size, auto_epochs
+from skdeep._pretraining import (
+    AUTOENCODER_PRETRAIN_UPDATES,
+    MAX_EPOCHS,
+    PRETRAIN_UPDATES,
+    auto_batch_size,
+    auto_epochs,
+)
 from skdeep._training import InputRangeWarning
 
 
@@ -80,6 +86,20 @@ def test_pretraining_updates_scale_with_the_data_size(digits):
     dbn = DBN(hidden_layer_sizes=(16,), random_state=0).fit(X)
     rbm = dbn.estimators_[0]
     assert rbm.n_iter_ * -(-600 // rbm.batch_size) >= PRETRAIN_UPDATES
+
+
+def test_deep_autoencoder_is_pretrained_longer_than_a_classifier(digits):
+    # its code is fine-tuned from the stacked reconstructions: 500 updates a
+    # layer left the error of a 3-unit code on breast_cancer above PCA's
+    X = digits[0][:400]
+    ae = DBNAutoencoder(hidden_layer_sizes=(16, 4), max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ae.fit(X)
+    for layer in ae.pretrained_layers_:
+        per_epoch = -(-400 // layer.batch_size)
+        assert layer.n_iter_ == min(MAX_EPOCHS, -(-AUTOENCODER_PRETRAIN_UPDATES // per_epoch))
+        assert layer.n_iter_ * per_epoch > 4 * PRETRAIN_UPDATES
 
 
 def test_regressor_standardizes_targets(rng):
