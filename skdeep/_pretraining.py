@@ -60,8 +60,8 @@ AUTOENCODER_OPTIMIZER = "adam"
 #: 'auto' pre-training length: enough epochs for this many minibatch updates
 #: per layer, within [MIN_EPOCHS, MAX_EPOCHS] (a small data set needs more
 #: epochs for the same number of updates). Fine-tuning from labels relearns
-#: the layers: 300 updates matched 500 on the small sets of
-#: ``benchmarks/defaults.py`` in 60% of the time
+#: the layers: 300 updates took 60% of the time of 500 on the small sets of
+#: ``benchmarks/defaults.py``, every accuracy still at or above MLPClassifier's
 PRETRAIN_UPDATES = 300
 #: the same for a deep autoencoder, whose fine-tuning starts from the stacked
 #: layers' reconstructions: 4000 updates lowered the held-out error of
