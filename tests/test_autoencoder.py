@@ -178,8 +178,10 @@ def test_dbn_autoencoder_unrolls_transposed_pretrained_weights(digits, pretraini
         assert_array_equal(ae.decoder_[2 - i][1], b)
         for array in (*ae.encoder_[i], *ae.decoder_[2 - i]):  # fine-tuning won't touch them
             assert not any(np.shares_memory(array, p) for p in (W, c, b))
-    assert ae.activations_ == ["logistic", "logistic", "identity",
-                               "logistic", "logistic", "logistic"]
+    # activation='auto': the RBMs' binary units, rectifiers under autoencoders
+    unit = "logistic" if pretraining == "rbm" else "relu"
+    assert ae.activations_ == [unit, unit, "identity", unit, unit, "logistic"]
+    assert all(getattr(lr, "activation", "logistic") == unit for lr in learners[:-1])
     # the code layer is linear: the top learner has Gaussian (linear) units
     top = learners[-1]
     assert (top.hidden_unit == "gaussian" if pretraining == "rbm" else top.activation == "identity")
