@@ -89,8 +89,8 @@ def test_pretraining_updates_scale_with_the_data_size(digits):
 
 
 def test_deep_autoencoder_is_pretrained_longer_than_a_classifier(digits):
-    # its code is fine-tuned from the stacked reconstructions: 500 updates a
-    # layer left the error of a 3-unit code on breast_cancer above PCA's
+    # its code is fine-tuned from the stacked reconstructions: 4000 updates a
+    # layer against 500 lowered the held-out error of benchmarks/defaults.py
     X = digits[0][:400]
     ae = DBNAutoencoder(hidden_layer_sizes=(16, 4), max_iter=1, random_state=0)
     with warnings.catch_warnings():
