@@ -256,6 +256,7 @@ class BaseDeepNetwork(BaseEstimator):
             )
         dtype, rng = X.dtype, self._rng
         activation = self._hidden_activation()
+        self._built_activation = self.activation
         layers = []
         if self.init_layers is not None:
             layers = transferred_layers(self.init_layers, X, y)
@@ -399,6 +400,12 @@ class BaseDeepNetwork(BaseEstimator):
             raise ValueError(
                 f"batch_normalization={batch_normalization}, but the network was "
                 "built otherwise; call fit with warm_start=False to start anew."
+            )
+        built = getattr(self, "_built_activation", self.activation)
+        if self.activation != built:
+            raise ValueError(
+                f"activation={self.activation!r}, but the network was built with "
+                f"activation={built!r}; call fit with warm_start=False to start anew."
             )
         n_frozen = getattr(self, "n_frozen_layers", 0)
         trainable = [i >= n_frozen for i in range(len(self.coefs_))]

@@ -119,9 +119,13 @@ def test_deep_settings_changed_between_calls(Xy):
         clf.set_params(hidden_layer_sizes=(8, 3)).partial_fit(X, y)
     with pytest.raises(ValueError, match="batch_normalization=True"):
         clf.set_params(hidden_layer_sizes=(4, 3), batch_normalization=True).partial_fit(X, y)
+    with pytest.raises(ValueError, match="activation='tanh'.*built with activation='auto'"):
+        clf.set_params(batch_normalization=False, activation="tanh").partial_fit(X, y)
     ae = DBNAutoencoder(hidden_layer_sizes=(4, 2), random_state=0).partial_fit(X)
     with pytest.raises(ValueError, match="hidden_layer_sizes"):
         ae.set_params(hidden_layer_sizes=(5, 2)).partial_fit(X)
+    with pytest.raises(ValueError, match="activation='logistic'"):
+        ae.set_params(hidden_layer_sizes=(4, 2), activation="logistic").partial_fit(X)
 
 
 def test_early_stopping_split_error_names_validation_fraction(Xy):
