@@ -256,7 +256,6 @@ class BaseDeepNetwork(BaseEstimator):
             )
         dtype, rng = X.dtype, self._rng
         activation = self._hidden_activation()
-        self._built_activation = self.activation
         layers = []
         if self.init_layers is not None:
             layers = transferred_layers(self.init_layers, X, y)
@@ -350,6 +349,7 @@ class BaseDeepNetwork(BaseEstimator):
             X, Y, w, validation = self._validation_split(X, Y, w)
         if first:
             self._build(X, self._labels(Y), Y.shape[1], unlabeled, w)
+            self._built_activation = self.activation  # checked by _continue_with
         else:
             X = self._continue_with(X)
         if X.shape[0]:  # a later partial_fit may bring unlabeled rows only

@@ -332,7 +332,6 @@ default='auto'
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         dtype = X.dtype
         n_hidden, unit = len(sizes) - 1, self._hidden_activation()
-        self._built_activation = self.activation
         activations = ([unit] * n_hidden + ["identity"] + [unit] * n_hidden
                        + [RECONSTRUCTION_LOSSES[self.loss][1]])
         self.pretrained_layers_ = self._pretrain(X, sizes, sample_weight)
