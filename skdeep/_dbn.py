@@ -45,6 +45,7 @@ from ._rbm import SAMPLE_CONSTRAINTS, check_dense, generator_for
 from ._semi_supervised import (
     UNLABELED,
     LabeledScoreMixin,
+    check_marker_is_not_a_class,
     check_some_labeled,
     unlabeled_mask,
 )
@@ -444,6 +445,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
                 self.classes_ = xp.sort(xp.unique_values(y))
             else:
                 self.classes_ = asarray(np.unique(classes), dtype=y.dtype, like=y)
+            check_marker_is_not_a_class(self.classes_, unlabeled, self)
             if self.classes_.shape[0] < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes; got "

@@ -11,7 +11,13 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from ._compat import HasMethods, _estimator_has, _fit_context, _safe_indexing
-from ._semi_supervised import LabeledScoreMixin, check_some_labeled, unlabeled_mask
+from ._semi_supervised import (
+    LabeledScoreMixin,
+    check_marker_is_not_a_class,
+    check_some_labeled,
+    labeled_classes,
+    unlabeled_mask,
+)
 
 
 class LabeledOnlyClassifier(LabeledScoreMixin, ClassifierMixin, MetaEstimatorMixin,
@@ -122,6 +128,7 @@ class LabeledOnlyClassifier(LabeledScoreMixin, ClassifierMixin, MetaEstimatorMix
         check_consistent_length(X, y, sample_weight)
         unlabeled = unlabeled_mask(y)
         check_some_labeled(unlabeled, self)
+        check_marker_is_not_a_class(labeled_classes(y, unlabeled), unlabeled, self)
         if unlabeled.any():
             X, y = _safe_indexing(X, ~unlabeled), y[~unlabeled]
             if sample_weight is not None:

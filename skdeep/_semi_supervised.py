@@ -14,7 +14,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from ._array_api import to_namespace_of
 from ._compat import _safe_indexing
-from ._kernels.backend import get_namespace
+from ._kernels.backend import get_namespace, to_numpy
 
 #: the label of an unlabeled row
 UNLABELED = -1
@@ -58,6 +58,19 @@ def check_some_labeled(unlabeled, estimator):
         raise ValueError(
             f"{type(estimator).__name__} needs at least one labeled row; every label "
             f"is the unlabeled marker {UNLABELED}."
+        )
+
+
+def check_marker_is_not_a_class(classes, unlabeled, estimator):
+    """Raise ``ValueError`` when the labeled rows hold one class and other rows
+    carry the marker: labels such as ``{-1, 1}`` meant as two classes."""
+    n_unlabeled = int(get_namespace(unlabeled).sum(unlabeled))
+    if classes.shape[0] == 1 and n_unlabeled:
+        raise ValueError(
+            f"{type(estimator).__name__} got one class, {to_numpy(classes).tolist()}, "
+            f"and {n_unlabeled} rows labeled {UNLABELED}, the unlabeled marker of "
+            "scikit-learn's semi-supervised convention. If -1 is a class, encode "
+            "the labels first, e.g. y = LabelEncoder().fit_transform(y)."
         )
 
 
@@ -142,6 +155,7 @@ def encode_labels(y, estimator, classes=None, min_classes=1):
                 f"y contains labels {unseen.tolist()} not in classes_ {classes.tolist()}; "
                 "pass every class to the first partial_fit."
             )
+    check_marker_is_not_a_class(classes, unlabeled, estimator)
     if len(classes) < min_classes:
         raise ValueError(
             f"{type(estimator).__name__} needs labeled samples of at least {min_classes} "

@@ -246,6 +246,16 @@ def test_a_fit_without_a_labeled_row_raises(name, semi):
         MODELS[name][0]().fit(X, np.full(len(X), -1))
 
 
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_labels_minus_one_and_one_raise_an_error_naming_the_marker(name, semi):
+    """Labels {-1, 1} meant as two classes: one labeled class and the marker
+    is refused with an error that says how to keep -1 as a class, where a
+    generative model would otherwise fit class 1 alone."""
+    X, y, _ = semi
+    with pytest.raises(ValueError, match="unlabeled marker.*LabelEncoder"):
+        MODELS[name][0]().fit(X, np.where(y < 5, -1, 1))
+
+
 def test_encode_labels_with_given_classes():
     y = np.array(["b", "-1", "d", "b"])
     classes, unlabeled, index = encode_labels(y, None)
