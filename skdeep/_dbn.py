@@ -49,6 +49,7 @@ from ._semi_supervised import (
     check_some_labeled,
     unlabeled_mask,
 )
+from ._training import layer_range_warnings_silenced
 
 #: the RBM settings a DBN passes to its layers, each a value or one per layer
 RBM_SETTINGS = ("learning_rate", "batch_size", "n_iter", "method", "k", "momentum",
@@ -244,8 +245,10 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             check_dense(X, self)
         check_fitted_namespace(self, X, "_components", "transform")
         H = validate_X(self, X, accept_sparse=self._accept_sparse(), reset=False)
-        for rbm in self.estimators_:
-            H = rbm.transform(H)
+        warn_binary_visible_range(H, self)
+        with layer_range_warnings_silenced():
+            for rbm in self.estimators_:
+                H = rbm.transform(H)
         return H
 
     @validate_method_params(SAMPLE_CONSTRAINTS)

@@ -9,7 +9,6 @@ trains them with :func:`pretrain_layers`, whatever its ``pretraining`` choice
 """
 
 import time
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -19,7 +18,7 @@ from ._autoencoder import Autoencoder
 from ._compat import validate_parameter_constraints
 from ._kernels.optimizers import DEFAULT_LEARNING_RATES
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, rng_from
-from ._training import InputRangeWarning, warn_outside_unit_interval
+from ._training import layer_range_warnings_silenced, warn_outside_unit_interval
 
 PRETRAINING = ("rbm", "autoencoder", "denoising")
 
@@ -250,13 +249,10 @@ def pretrain_layers(X, learners, *, verbose=0, sample_weight=None, updates=PRETR
         auto = resolve_settings(
             {k: v for k, v in learner.get_params().items() if k in ("batch_size", "n_iter")},
             inputs.shape[0], updates)
-        with warnings.catch_warnings():
-            # the estimator that owns the layers checks its input and names its
-            # own parameter; a layer above sees the features of the one below
-            warnings.simplefilter("ignore", InputRangeWarning)
+        with layer_range_warnings_silenced():
             learner.set_params(**auto).fit(inputs, sample_weight=sample_weight)
-        if i < n_layers - 1:
-            inputs = learner.transform(inputs)
+            if i < n_layers - 1:
+                inputs = learner.transform(inputs)
         fitted.append(learner)
         if verbose:
             coef = learner._layer_params()[0]

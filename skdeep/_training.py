@@ -7,6 +7,7 @@ training loss or, with early stopping, on a validation score).
 
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +51,16 @@ def momentum_at(momentum, epoch):
 
 class InputRangeWarning(UserWarning):
     """Data outside the range the model's units describe (e.g. [0, 1])."""
+
+
+@contextmanager
+def layer_range_warnings_silenced():
+    """Silence the range warnings of layer learners: the estimator that owns
+    them checks its own input and names its own parameter, and a layer above
+    sees the features of the one below."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputRangeWarning)
+        yield
 
 
 #: rounding slack of the [0, 1] check (MinMaxScaler output can be -1e-17)

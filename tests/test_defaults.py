@@ -150,16 +150,35 @@ def test_gaussian_visible_units_take_a_smaller_step(digits):
     assert dbn.estimators_[1].learning_rate == pytest.approx(0.1)
 
 
-def test_range_warning_names_the_parameter_of_the_estimator_called(digits):
+@pytest.mark.parametrize("make, setting", [
+    (lambda p: DBNClassifier(hidden_layer_sizes=(8, 4), pretraining=p, pretrain_n_iter=1,
+                             max_iter=2, random_state=0), "visible_unit='gaussian'"),
+    (lambda p: DBNRegressor(hidden_layer_sizes=(8, 4), pretraining=p, pretrain_n_iter=1,
+                            max_iter=2, random_state=0), "visible_unit='gaussian'"),
+    (lambda p: DBNAutoencoder(hidden_layer_sizes=(8, 2), pretraining=p, pretrain_n_iter=1,
+                              max_iter=2, random_state=0), "loss='squared_error'"),
+    (lambda p: DBN(hidden_layer_sizes=(8, 4), n_iter=1, random_state=0), "visible_unit"),
+])
+@pytest.mark.parametrize("pretraining", ["rbm", "denoising"])
+def test_range_warning_names_the_parameter_of_the_estimator_called(digits, make, setting,
+                                                                   pretraining):
+    """Data outside [0, 1] warn once per call, naming the estimator called and
+    its parameter, never a layer learner it built (the layers' fit and their
+    transform between layers included)."""
     X, y = digits
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        DBNClassifier(hidden_layer_sizes=(8,), pretraining="rbm", pretrain_n_iter=1,
-                      max_iter=2, random_state=0).fit(16 * X[:200], y[:200])
-    messages = [str(w.message) for w in caught if issubclass(w.category, InputRangeWarning)]
-    assert len(messages) == 1
-    assert "visible_unit='gaussian'" in messages[0]
-    assert "GaussianBernoulliRBM" not in messages[0]
+    model = make(pretraining)
+    for method in ("fit", "transform" if hasattr(model, "transform") else "predict"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if method == "fit":
+                model.fit(16 * X[:200], y[:200])
+            else:
+                getattr(model, method)(16 * X[:20])
+        messages = [str(w.message) for w in caught if issubclass(w.category, InputRangeWarning)]
+        assert len(messages) <= 1, messages
+        assert all(m.startswith(type(model).__name__ + " ") and setting in m for m in messages)
+        if method == "fit":
+            assert len(messages) == 1
 
 
 def test_activation_auto_follows_pretraining(digits):
