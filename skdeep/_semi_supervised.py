@@ -64,11 +64,14 @@ def check_some_labeled(unlabeled, estimator):
 def check_marker_is_not_a_class(classes, unlabeled, estimator):
     """Raise ``ValueError`` when the labeled rows hold one class and other rows
     carry the marker: labels such as ``{-1, 1}`` meant as two classes."""
-    n_unlabeled = int(get_namespace(unlabeled).sum(unlabeled))
-    if classes.shape[0] == 1 and n_unlabeled:
+    if classes.shape[0] != 1:
+        return
+    n_unlabeled = int(np.count_nonzero(to_numpy(unlabeled)))
+    if n_unlabeled:
         raise ValueError(
-            f"{type(estimator).__name__} got one class, {to_numpy(classes).tolist()}, "
-            f"and {n_unlabeled} rows labeled {UNLABELED}, the unlabeled marker of "
+            f"{type(estimator).__name__} needs labeled rows of at least 2 classes; got "
+            f"one class, {to_numpy(classes).tolist()}, and {n_unlabeled} rows labeled "
+            f"{UNLABELED}, the unlabeled marker of "
             "scikit-learn's semi-supervised convention. If -1 is a class, encode "
             "the labels first, e.g. y = LabelEncoder().fit_transform(y)."
         )

@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
+from sklearn.neural_network import BernoulliRBM
+from sklearn.pipeline import make_pipeline
 
 from skdeep import DBN, DBNAutoencoder, DBNClassifier, DBNRegressor
 from skdeep._kernels.network import loss_and_gradients
@@ -196,3 +199,18 @@ def test_too_few_updates_warn(digits):
     X = digits[0][:40]
     with pytest.warns(ConvergenceWarning, match="too few"):
         DBN(hidden_layer_sizes=(4,), n_iter=1, batch_size=20, random_state=0).fit(X)
+
+
+def test_dbn_features_at_defaults_beat_scikit_learns_rbm(digits):
+    """DBN() features + logistic regression on the digits: above scikit-learn's
+    BernoulliRBM() features, where the former two-layer default was below."""
+    X_train, X_test, y_train, y_test = train_test_split(*digits, train_size=1200,
+                                                        random_state=0)
+
+    def accuracy(features):
+        model = make_pipeline(features, LogisticRegression(max_iter=1000))
+        return model.fit(X_train, y_train).score(X_test, y_test)
+
+    ours = accuracy(DBN(random_state=0))
+    assert ours > accuracy(BernoulliRBM(random_state=0)) + 0.01
+    assert ours > accuracy(DBN(hidden_layer_sizes=(256, 256), random_state=0)) + 0.02
