@@ -3,6 +3,8 @@ shares: encoding, decoding and scoring by reconstruction error."""
 
 from numbers import Integral, Real
 
+import scipy.sparse as sp
+
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -11,8 +13,10 @@ from ._compat import Interval, StrOptions
 from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels.backend import (
     astype,
+    concat,
     contiguous,
     copy,
+    dense_chunks,
     mean,
     size,
     squared_norm,
@@ -54,6 +58,8 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
     model's)."""
 
     _fitted_attribute = "components_"
+    #: ``accept_sparse`` of the input (minibatches are made dense one at a time)
+    _accept_sparse = False
 
     def _check_range(self, X):
         if self.loss == "cross_entropy":
@@ -65,7 +71,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         namespace and on the device of the fit; warns when
         ``loss='cross_entropy'`` is given values outside [0, 1]."""
         check_fitted_namespace(self, X, self._fitted_attribute, method)
-        X = validate_X(self, X, reset=False)
+        X = validate_X(self, X, reset=False, accept_sparse=self._accept_sparse)
         self._check_range(X)
         return X
 
@@ -80,8 +86,8 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data (a sparse matrix for :class:`Autoencoder`).
 
         Returns
         -------
@@ -120,8 +126,8 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data (a sparse matrix for :class:`Autoencoder`).
 
         Returns
         -------
@@ -130,6 +136,9 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         """
         check_is_fitted(self)
         X = self._validate_X(X, "score_samples")
+        if sp.issparse(X):
+            return concat([-squared_errors(V, self._decode(self._encode(V)))
+                           for V in dense_chunks(X)])
         return -squared_errors(X, self._decode(self._encode(X)))
 
     def score(self, X, y=None):
@@ -160,6 +169,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.array_api_support = True
+        tags.input_tags.sparse = bool(self._accept_sparse)
         return tags
 
 
@@ -287,6 +297,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         "n_iter": [Interval(Integral, 0, None, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
     }
+    _accept_sparse = "csr"
 
     def __init__(
         self,
@@ -327,7 +338,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         first = not (incremental and hasattr(self, "components_"))
         if not first:
             check_fitted_namespace(self, X, "components_", "partial_fit")
-        X = validate_X(self, X, reset=first)
+        X = validate_X(self, X, reset=first, accept_sparse=self._accept_sparse)
         weights = check_weights(sample_weight, X)
         if self.noise == "masking" and self.noise_level >= 1:
             raise ValueError(f"noise_level is a masking probability in [0, 1); got {self.noise_level}.")

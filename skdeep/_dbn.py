@@ -39,9 +39,10 @@ from ._pretraining import (
     make_layer_learners,
     per_layer,
     pretrain_layers,
+    sparse_format,
     warn_binary_visible_range,
 )
-from ._rbm import SAMPLE_CONSTRAINTS, check_dense, generator_for
+from ._rbm import SAMPLE_CONSTRAINTS, generator_for
 from ._semi_supervised import (
     UNLABELED,
     LabeledScoreMixin,
@@ -209,9 +210,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        if not self._accept_sparse():
-            check_dense(X, self)
-        X = validate_X(self, X, accept_sparse=self._accept_sparse(), reset=True)
+        X = validate_X(self, X, accept_sparse=sparse_format(self, X), reset=True)
         warn_binary_visible_range(X, self)
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         values = {name: per_layer(getattr(self, name), len(sizes), name, self)
@@ -228,9 +227,6 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                                            sample_weight=check_weights(sample_weight, X))
         return self
 
-    def _accept_sparse(self):
-        return "csr" if self.visible_unit == "bernoulli" else False
-
     def transform(self, X):
         """Pass ``X`` up the stack: the top layer's hidden probabilities.
 
@@ -246,10 +242,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             probabilities of the one below.
         """
         check_is_fitted(self)
-        if not self._accept_sparse():
-            check_dense(X, self)
         check_fitted_namespace(self, X, "_components", "transform")
-        H = validate_X(self, X, accept_sparse=self._accept_sparse(), reset=False)
+        H = validate_X(self, X, accept_sparse=sparse_format(self, X), reset=False)
         warn_binary_visible_range(H, self)
         with layer_range_warnings_silenced():
             for rbm in self.estimators_:
@@ -406,7 +400,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
         y : array-like of shape (n_samples,)
             Class labels; ``-1`` marks an unlabeled row.
@@ -424,7 +418,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
         return self._fit(X, y, incremental=True, classes=classes, sample_weight=sample_weight)
 
     def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
-        X, y = validate_X_y(self, X, y, reset=first)
+        X, y = validate_X_y(self, X, y, accept_sparse=sparse_format(self, X), reset=first)
         w = check_weights(sample_weight, X)
         # y is in X's namespace and on its device, unless its labels are strings
         xp = get_namespace(y)
@@ -494,7 +488,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Data.
 
         Returns
@@ -504,7 +498,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
         """
         check_is_fitted(self)
         check_fitted_namespace(self, X, "_coef", "predict_proba")
-        X = validate_X(self, X, reset=False)
+        X = validate_X(self, X, accept_sparse=sparse_format(self, X), reset=False)
         return self._forward(X)
 
     def predict_log_proba(self, X):
@@ -512,7 +506,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Data.
 
         Returns
@@ -522,7 +516,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
         """
         check_is_fitted(self)
         check_fitted_namespace(self, X, "_coef", "predict_log_proba")
-        X = validate_X(self, X, reset=False)
+        X = validate_X(self, X, accept_sparse=sparse_format(self, X), reset=False)
         # log-softmax of the output layer's pre-activation: finite where the
         # probability underflows to 0
         Z = forward(X, self.coefs_, self.intercepts_,
@@ -535,7 +529,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Data.
 
         Returns
@@ -614,7 +608,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
@@ -629,7 +623,8 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
         return self._fit(X, y, incremental=True, sample_weight=sample_weight)
 
     def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
-        X, y = validate_X_y(self, X, y, multi_output=True, y_numeric=True, reset=first)
+        X, y = validate_X_y(self, X, y, multi_output=True, y_numeric=True,
+                            accept_sparse=sparse_format(self, X), reset=first)
         w = check_weights(sample_weight, X)
         Y = reshape(y, (-1, 1)) if y.ndim == 1 else y
         xp = get_namespace(Y)
@@ -668,7 +663,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Data.
 
         Returns
@@ -678,7 +673,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
         """
         check_is_fitted(self)
         check_fitted_namespace(self, X, "_coef", "predict")
-        X = validate_X(self, X, reset=False)
+        X = validate_X(self, X, accept_sparse=sparse_format(self, X), reset=False)
         return astype(self._labels(self._forward(X)), X.dtype, copy=False)
 
     def __sklearn_tags__(self):

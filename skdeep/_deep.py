@@ -321,8 +321,9 @@ class BaseDeepNetwork(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; a sparse matrix needs ``visible_unit='bernoulli'``
+            (its minibatches are made dense one at a time).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Class labels (classifier; ``-1`` marks an unlabeled row) or targets
             (regressor).
@@ -527,6 +528,8 @@ class BaseDeepNetwork(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.array_api_support = True
+        # binary input units take a sparse matrix (DBNAutoencoder has none)
+        tags.input_tags.sparse = getattr(self, "visible_unit", None) == "bernoulli"
         return tags
 
     def _encoder_layers(self):

@@ -17,7 +17,7 @@ from sklearn.base import clone
 from ._autoencoder import Autoencoder
 from ._compat import validate_parameter_constraints
 from ._kernels.optimizers import DEFAULT_LEARNING_RATES
-from ._rbm import BernoulliRBM, GaussianBernoulliRBM, rng_from
+from ._rbm import BernoulliRBM, GaussianBernoulliRBM, check_dense, rng_from
 from ._training import layer_range_warnings_silenced, warn_outside_unit_interval
 
 PRETRAINING = ("rbm", "autoencoder", "denoising")
@@ -281,6 +281,16 @@ def warn_binary_visible_range(X, estimator):
     if estimator.visible_unit == "bernoulli":
         warn_outside_unit_interval(X, estimator, "visible_unit='bernoulli'",
                                    "Set visible_unit='gaussian' for real-valued data")
+
+
+def sparse_format(estimator, X):
+    """``accept_sparse`` for ``X`` given to an estimator with ``visible_unit``:
+    'csr' for binary input units (the kernels see dense minibatches); for
+    Gaussian units a sparse ``X`` raises a TypeError that says why."""
+    if estimator.visible_unit == "bernoulli":
+        return "csr"
+    check_dense(X, estimator)
+    return False
 
 
 def check_hidden_layer_sizes(hidden_layer_sizes, name="hidden_layer_sizes", allow_empty=False):

@@ -16,9 +16,11 @@ from ._kernels import draws, partition
 from ._kernels.backend import (
     astype,
     concat,
+    dense_chunks,
     get_namespace,
     mean,
     size,
+    take_rows,
     widest_float,
     zeros,
 )
@@ -102,13 +104,6 @@ def generator_for(random_state, like):
     return draws.generator(rng_from(random_state), like=like)
 
 
-def dense_chunks(X, size=2048):
-    """Dense row blocks of ``X`` (array or sparse matrix)."""
-    for start in range(0, X.shape[0], size):
-        block = X[start : min(start + size, X.shape[0]), :]
-        yield block.toarray() if sp.issparse(block) else block
-
-
 class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
                BaseEstimator):
     """Shared machinery; subclasses set ``_visible`` (the visible unit type)."""
@@ -189,12 +184,10 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
 
         def step(rows):
             n = rows.shape[0]
-            if sparse_input:
-                v0 = X[rows].toarray()
-            elif xp is np:
+            if xp is np and not sparse_input:
                 v0 = np.take(X, rows, axis=0, out=batch_rows[:n])
-            else:  # cd_gradient copies the rows into the workspace
-                v0 = xp.take(X, rows, axis=0)
+            else:  # dense rows; cd_gradient copies them into the workspace
+                v0 = take_rows(X, rows)
             gW, gb, gc = cd_gradient(v0, W, b, c, rng, ws, k=self.k, chain=chain,
                                      visible=self._visible, hidden=self.hidden_unit,
                                      sample_weight=None if weights is None
@@ -275,7 +268,7 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
                 f"{self.components_.shape[0]} hidden units; call fit to start anew."
             )
         dtype = self.components_.dtype
-        X = X.astype(dtype, copy=False) if sp.issparse(X) else astype(X, dtype, copy=False)
+        X = astype(X, dtype, copy=False)
         self._update_data_mean(X, weights)
         return X
 

@@ -6,7 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+import scipy.sparse as sp
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -387,3 +388,40 @@ def test_integer_sample_weights_equal_repeated_rows_in_full_batches(cls, rng):
     for a, b in zip(weighted.coefs_, repeated.coefs_):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-9)
+
+
+# ------------------------------------------------------------- sparse input
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("make", [
+    lambda: DBNClassifier(hidden_layer_sizes=(16, 8), pretrain_n_iter=2, max_iter=3,
+                          random_state=0),
+    lambda: DBNClassifier(hidden_layer_sizes=(16,), pretraining="rbm", pretrain_n_iter=2,
+                          max_iter=3, early_stopping=True, random_state=0),
+    lambda: DBNRegressor(hidden_layer_sizes=(16,), pretraining="autoencoder",
+                         pretrain_n_iter=2, max_iter=3, random_state=0),
+    lambda: Autoencoder(n_components=8, noise="masking", n_iter=3, random_state=0),
+], ids=["classifier-denoising", "classifier-rbm-early-stopping", "regressor", "autoencoder"])
+def test_a_sparse_matrix_fits_as_its_dense_copy(digits, make):
+    """A CSR or CSC matrix gives the model its dense copy gives (minibatches
+    are made dense one at a time), unlabeled rows included."""
+    X, y = digits[0][:300], digits[1][:300].copy()
+    y[200:] = -1
+    target = y if is_classifier(make()) else (digits[1][:300] if is_regressor(make()) else None)
+    dense = make().fit(X, target)
+    for fmt in (sp.csr_matrix, sp.csc_matrix):
+        sparse = make().fit(fmt(X), target)
+        for W_dense, W_sparse in zip(dense_weights(dense), dense_weights(sparse)):
+            np.testing.assert_allclose(W_sparse, W_dense, rtol=1e-10, atol=1e-12)
+        method = "transform" if hasattr(dense, "transform") else "predict"
+        np.testing.assert_allclose(getattr(sparse, method)(fmt(X)), getattr(dense, method)(X),
+                                   rtol=1e-10, atol=1e-12)
+
+
+def dense_weights(model):
+    return model.coefs_ if hasattr(model, "coefs_") else [model.components_]
+
+
+def test_a_sparse_matrix_with_gaussian_input_units_says_what_to_do(digits):
+    X, y = digits
+    with pytest.raises(TypeError, match="dense input.*toarray"):
+        DBNClassifier(visible_unit="gaussian").fit(sp.csr_matrix(X), y)

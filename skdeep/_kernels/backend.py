@@ -253,7 +253,10 @@ def to_numpy(x):
 
 
 def astype(x, dtype, copy=True):
-    """``x`` cast to ``dtype`` (no copy when ``copy=False`` and it has that dtype)."""
+    """``x`` cast to ``dtype`` (no copy when ``copy=False`` and it has that dtype);
+    a sparse matrix stays sparse."""
+    if sp.issparse(x):
+        return x.astype(dtype, copy=copy)
     xp = get_namespace(x)
     if xp is np:
         return np.array(x, dtype=dtype) if copy else np.asarray(x, dtype=dtype)
@@ -267,7 +270,9 @@ def copy(x):
 
 
 def concat(arrays, axis=0):
-    """The arrays joined along ``axis``."""
+    """The arrays joined along ``axis`` (sparse matrices: a CSR matrix)."""
+    if any(sp.issparse(a) for a in arrays):
+        return (sp.vstack if axis == 0 else sp.hstack)(arrays, format="csr")
     xp = get_namespace(*arrays)
     if xp is np:
         return np.concatenate(arrays, axis=axis)
@@ -293,11 +298,21 @@ def size(x):
 
 
 def take_rows(x, rows):
-    """The rows ``rows`` (an integer array of ``x``'s library) of ``x``."""
+    """The rows ``rows`` (an integer array of ``x``'s library) of ``x``; dense
+    for a sparse matrix (a minibatch), so that the kernels see arrays only."""
+    if sp.issparse(x):
+        return x[rows].toarray()
     xp = get_namespace(x)
     if xp is np:
         return np.take(x, rows, axis=0)
     return xp.take(x, rows, axis=0)
+
+
+def dense_chunks(X, size=2048):
+    """Dense row blocks of ``X`` (array or sparse matrix)."""
+    for start in range(0, X.shape[0], size):
+        block = X[start : min(start + size, X.shape[0]), :]
+        yield block.toarray() if sp.issparse(block) else block
 
 
 def reshape(x, shape):
