@@ -1,6 +1,7 @@
 """The command line: ``python -m skdeep compare`` (also the ``skdeep`` script)."""
 
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -9,17 +10,37 @@ from sklearn.model_selection import train_test_split
 from . import _compare
 
 
-def _int_at_least(minimum):
+def _int_at_least(minimum, maximum=None):
     def parse(text):
         try:
             value = int(text)
         except ValueError:
             value = None
-        if value is None or value < minimum:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {text!r}")
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            bounds = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+            raise argparse.ArgumentTypeError(f"must be an integer {bounds}, got {text!r}")
         return value
 
     return parse
+
+
+def _n_jobs(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value == 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a nonzero integer (a number of processes; -1: all cores), got {text!r}")
+    return value
+
+
+def _file_to_write(text):
+    """A path whose folder exists: checked before the run, not after it."""
+    folder = os.path.dirname(os.path.abspath(text))
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"the folder {folder!r} of {text!r} does not exist")
+    return text
 
 
 def _model_list(text):
@@ -57,15 +78,16 @@ def build_parser():
                          "(default: all); comma- or space-separated")  # fmt: skip
     compare.add_argument("--cv", type=_int_at_least(2), default=5,
                          help="number of stratified folds (default 5)")  # fmt: skip
-    compare.add_argument("--n-jobs", type=int, default=None,
+    compare.add_argument("--n-jobs", type=_n_jobs, default=None,
                          help="folds run in parallel (joblib; -1: all cores); BLAS uses one thread "
                          "per process")  # fmt: skip
     compare.add_argument("--max-samples", type=_int_at_least(1), default=None,
                          help="use a stratified random subsample of this many rows")  # fmt: skip
-    compare.add_argument("--random-state", type=int, default=0,
+    compare.add_argument("--random-state", type=_int_at_least(0, 2**32 - 1), default=0,
                          help="seed of the folds, the subsample and the models (default 0)")  # fmt: skip
-    compare.add_argument("--output", metavar="results.csv", help="write the table as CSV")
-    compare.add_argument("--plot", metavar="results.png",
+    compare.add_argument("--output", type=_file_to_write, metavar="results.csv",
+                         help="write the table as CSV")  # fmt: skip
+    compare.add_argument("--plot", type=_file_to_write, metavar="results.png",
                          help="save a bar chart with error bars (needs matplotlib)")  # fmt: skip
     compare.add_argument("--labels", type=_int_at_least(2), default=None, metavar="N",
                          help="semi-supervised: keep N labels of each training fold (a "

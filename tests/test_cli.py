@@ -122,6 +122,25 @@ def test_plot_without_matplotlib_names_the_extra(monkeypatch, capsys):
     assert "pip install scikit-deep[plot]" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["--n-jobs", "0"], "argument --n-jobs: must be a nonzero integer"),
+    (["--random-state", "-1"], "argument --random-state: must be an integer from 0 to"),
+    (["--output", "no/such/folder/results.csv"], "argument --output: the folder"),
+    (["--plot", "no/such/folder/results.png"], "argument --plot: the folder"),
+])
+def test_bad_options_stop_before_the_run_with_the_commands_error(argv, message, capsys,
+                                                                 tmp_path, monkeypatch):
+    """Options that used to fail with a traceback (joblib, numpy's seeding) or
+    only after the whole run (an output folder that does not exist)."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--models", "gaussian-nb", *argv])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: skdeep compare") and message in err
+    assert not list(tmp_path.iterdir())  # nothing ran, nothing written
+
+
 def test_too_few_samples_per_class_is_the_compare_commands_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["compare", "--max-samples", "20"])
