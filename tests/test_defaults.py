@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.datasets import make_regression
+from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -214,3 +215,18 @@ def test_dbn_features_at_defaults_beat_scikit_learns_rbm(digits):
     ours = accuracy(DBN(random_state=0))
     assert ours > accuracy(BernoulliRBM(random_state=0)) + 0.01
     assert ours > accuracy(DBN(hidden_layer_sizes=(256, 256), random_state=0)) + 0.02
+
+
+def test_deep_autoencoder_default_layers_suit_small_data(digits):
+    """DBNAutoencoder() on 600 digits: held-out error within 2x PCA(30)'s at
+    the same code (1.5x), where the paper's 1000-500-250-30 layers, the
+    former default, gave 2.9x in fifteen times the time."""
+    X_train, X_test = train_test_split(digits[0], train_size=600, random_state=0)
+    model = DBNAutoencoder(random_state=0).fit(X_train)
+    pca = PCA(model.transform(X_test[:1]).shape[1]).fit(X_train)  # the same code size, 30
+
+    def error(reconstruct):
+        return np.mean(np.sum((X_test - reconstruct(X_test)) ** 2, axis=1))
+
+    ours = error(lambda X: model.inverse_transform(model.transform(X)))
+    assert ours < 2 * error(lambda X: pca.inverse_transform(pca.transform(X)))
