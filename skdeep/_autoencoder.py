@@ -4,7 +4,6 @@ shares: encoding, decoding and scoring by reconstruction error."""
 from numbers import Integral, Real
 
 import scipy.sparse as sp
-
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 

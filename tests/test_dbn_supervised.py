@@ -405,11 +405,14 @@ def test_a_sparse_matrix_fits_as_its_dense_copy(digits, make):
     """A CSR or CSC matrix gives the model its dense copy gives (minibatches
     are made dense one at a time), unlabeled rows included."""
     X, y = digits[0][:300], digits[1][:300].copy()
-    y[200:] = -1
-    target = y if is_classifier(make()) else (digits[1][:300] if is_regressor(make()) else None)
-    dense = make().fit(X, target)
+    dense = make()
+    if is_classifier(dense):
+        y[200:] = -1
+    elif not is_regressor(dense):
+        y = None
+    dense.fit(X, y)
     for fmt in (sp.csr_matrix, sp.csc_matrix):
-        sparse = make().fit(fmt(X), target)
+        sparse = make().fit(fmt(X), y)
         for W_dense, W_sparse in zip(dense_weights(dense), dense_weights(sparse)):
             np.testing.assert_allclose(W_sparse, W_dense, rtol=1e-10, atol=1e-12)
         method = "transform" if hasattr(dense, "transform") else "predict"

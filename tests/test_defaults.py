@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import make_regression
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
@@ -154,23 +155,24 @@ def test_gaussian_visible_units_take_a_smaller_step(digits):
     assert dbn.estimators_[1].learning_rate == pytest.approx(0.1)
 
 
-@pytest.mark.parametrize("make, setting", [
-    (lambda p: DBNClassifier(hidden_layer_sizes=(8, 4), pretraining=p, pretrain_n_iter=1,
-                             max_iter=2, random_state=0), "visible_unit='gaussian'"),
-    (lambda p: DBNRegressor(hidden_layer_sizes=(8, 4), pretraining=p, pretrain_n_iter=1,
-                            max_iter=2, random_state=0), "visible_unit='gaussian'"),
-    (lambda p: DBNAutoencoder(hidden_layer_sizes=(8, 2), pretraining=p, pretrain_n_iter=1,
-                              max_iter=2, random_state=0), "loss='squared_error'"),
-    (lambda p: DBN(hidden_layer_sizes=(8, 4), n_iter=1, random_state=0), "visible_unit"),
-])
-@pytest.mark.parametrize("pretraining", ["rbm", "denoising"])
-def test_range_warning_names_the_parameter_of_the_estimator_called(digits, make, setting,
-                                                                   pretraining):
+def _deep_models():
+    """(estimator, setting its range warning names): each deep estimator under
+    RBM and denoising pre-training, and the DBN."""
+    for pretraining in ("rbm", "denoising"):
+        common = dict(pretraining=pretraining, pretrain_n_iter=1, max_iter=2, random_state=0)
+        yield DBNClassifier(hidden_layer_sizes=(8, 4), **common), "visible_unit='gaussian'"
+        yield DBNRegressor(hidden_layer_sizes=(8, 4), **common), "visible_unit='gaussian'"
+        yield DBNAutoencoder(hidden_layer_sizes=(8, 2), **common), "loss='squared_error'"
+    yield DBN(hidden_layer_sizes=(8, 4), n_iter=1, random_state=0), "visible_unit"
+
+
+@pytest.mark.parametrize("model, setting", list(_deep_models()))
+def test_range_warning_names_the_parameter_of_the_estimator_called(digits, model, setting):
     """Data outside [0, 1] warn once per call, naming the estimator called and
     its parameter, never a layer learner it built (the layers' fit and their
     transform between layers included)."""
     X, y = digits
-    model = make(pretraining)
+    model = clone(model)
     for method in ("fit", "transform" if hasattr(model, "transform") else "predict"):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
