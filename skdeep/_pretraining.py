@@ -18,7 +18,11 @@ from ._autoencoder import Autoencoder
 from ._compat import validate_parameter_constraints
 from ._kernels.optimizers import DEFAULT_LEARNING_RATES
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, check_dense, rng_from
-from ._training import layer_range_warnings_silenced, warn_outside_unit_interval
+from ._training import (
+    in_unit_interval,
+    layer_range_warnings_silenced,
+    warn_outside_unit_interval,
+)
 
 PRETRAINING = ("rbm", "autoencoder", "denoising")
 
@@ -275,19 +279,35 @@ def layer_weights(learners):
     return coefs, hidden, visible
 
 
+def resolve_visible_unit(estimator, *arrays):
+    """The input units for ``estimator``'s training rows ``arrays``: its
+    ``visible_unit``, where ``'auto'`` is binary units when every value is in
+    [0, 1] or the data are sparse (centring would densify them), and Gaussian
+    units for other real values."""
+    if estimator.visible_unit != "auto":
+        return estimator.visible_unit
+    if any(hasattr(a, "tocsr") for a in arrays) or all(in_unit_interval(a) for a in arrays):
+        return "bernoulli"
+    return "gaussian"
+
+
 def warn_binary_visible_range(X, estimator):
-    """Warn, naming ``visible_unit``, when the binary input units of
-    ``estimator``'s pre-training see values outside [0, 1]."""
-    if estimator.visible_unit == "bernoulli":
-        warn_outside_unit_interval(X, estimator, "visible_unit='bernoulli'",
+    """Warn, naming ``visible_unit``, when the binary input units that
+    ``estimator`` fitted (``visible_unit_``) see values outside [0, 1]."""
+    if estimator.visible_unit_ == "bernoulli":
+        setting = f"visible_unit={estimator.visible_unit!r}"
+        if estimator.visible_unit == "auto":
+            setting += " (binary input units)"
+        warn_outside_unit_interval(X, estimator, setting,
                                    "Set visible_unit='gaussian' for real-valued data")
 
 
-def sparse_format(estimator, X):
-    """``accept_sparse`` for ``X`` given to an estimator with ``visible_unit``:
-    'csr' for binary input units (the kernels see dense minibatches); for
-    Gaussian units a sparse ``X`` raises a TypeError that says why."""
-    if estimator.visible_unit == "bernoulli":
+def sparse_format(estimator, X, unit=None):
+    """``accept_sparse`` for ``X`` given to an estimator with ``visible_unit``
+    (or the fitted input units ``unit``): 'csr' unless the units are Gaussian
+    (the kernels see dense minibatches); for Gaussian units a sparse ``X``
+    raises a TypeError that says why."""
+    if (unit or estimator.visible_unit) != "gaussian":
         return "csr"
     check_dense(X, estimator)
     return False

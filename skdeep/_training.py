@@ -67,21 +67,38 @@ def layer_range_warnings_silenced():
 UNIT_INTERVAL_SLACK = 1e-6
 
 
+def value_range(X):
+    """``(min, max)`` of ``X``'s values (dense or sparse, a sparse matrix's
+    stored values only), or None when it has none."""
+    values = X.data if hasattr(X, "tocsr") else X
+    if not size(values):
+        return None
+    xp = get_namespace(values)
+    if xp is np:
+        return values.min(), values.max()
+    # both on the device, then one transfer
+    return tuple(to_numpy(xp.stack([xp.min(values), xp.max(values)])).tolist())
+
+
+def in_unit_interval(X):
+    """Whether every value of ``X`` (dense or sparse) is in [0, 1]."""
+    return _within_unit_interval(value_range(X))
+
+
+def _within_unit_interval(bounds):
+    return bounds is None or (
+        bounds[0] >= -UNIT_INTERVAL_SLACK and bounds[1] <= 1 + UNIT_INTERVAL_SLACK)
+
+
 def warn_outside_unit_interval(X, estimator, setting, remedy):
     """Warn once when ``X`` (dense or sparse) has values outside [0, 1].
 
     ``setting`` names what models values in [0, 1] (e.g. ``"loss='cross_entropy'"``)
     and ``remedy`` the alternative for real-valued data.
     """
-    values = X.data if hasattr(X, "tocsr") else X
-    if not size(values):
-        return
-    xp = get_namespace(values)
-    if xp is np:
-        low, high = values.min(), values.max()
-    else:  # both on the device, then one transfer
-        low, high = to_numpy(xp.stack([xp.min(values), xp.max(values)])).tolist()
-    if low < -UNIT_INTERVAL_SLACK or high > 1 + UNIT_INTERVAL_SLACK:
+    bounds = value_range(X)
+    if not _within_unit_interval(bounds):
+        low, high = bounds
         warnings.warn(
             f"{type(estimator).__name__}{' with ' + setting if setting else ''} models "
             f"values in [0, 1], but X has values in [{low:.3g}, "

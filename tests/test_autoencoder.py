@@ -227,6 +227,7 @@ def unrolled(X, **params):
     """The pre-trained, unrolled net of ``DBNAutoencoder(**params)`` before fine-tuning."""
     ae = DBNAutoencoder(**params)
     ae._rng = rng_from(ae.random_state)
+    ae._resolve_loss(X)
     ae._build(X, X, X.shape[1])
     return ae
 
@@ -250,7 +251,7 @@ def test_dbn_autoencoder_early_stopping_records_validation(digits):
 
 def test_dbn_autoencoder_bad_input(digits):
     with pytest.warns(UserWarning, match="loss='squared_error'"):
-        tiny_net(pretraining=None).fit(digits[0] * 16)
+        tiny_net(pretraining=None, loss="cross_entropy").fit(digits[0] * 16)
     with np.errstate(all="ignore"), pytest.raises(DivergenceError,
                                                   match="learning_rate_init.*'sgd'"):
         tiny_net(pretraining=None, loss="squared_error", optimizer="sgd",

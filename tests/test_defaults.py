@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import make_regression
 from sklearn.decomposition import PCA
@@ -13,6 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skdeep import DBN, DBNAutoencoder, DBNClassifier, DBNRegressor
 from skdeep._kernels.network import loss_and_gradients
@@ -158,12 +160,16 @@ def test_gaussian_visible_units_take_a_smaller_step(digits):
 def _deep_models():
     """(estimator, setting its range warning names): each deep estimator under
     RBM and denoising pre-training, and the DBN."""
+    binary = dict(visible_unit="bernoulli")  # 'auto' chooses real-valued units for these data
     for pretraining in ("rbm", "denoising"):
         common = dict(pretraining=pretraining, pretrain_n_iter=1, max_iter=2, random_state=0)
-        yield DBNClassifier(hidden_layer_sizes=(8, 4), **common), "visible_unit='gaussian'"
-        yield DBNRegressor(hidden_layer_sizes=(8, 4), **common), "visible_unit='gaussian'"
-        yield DBNAutoencoder(hidden_layer_sizes=(8, 2), **common), "loss='squared_error'"
-    yield DBN(hidden_layer_sizes=(8, 4), n_iter=1, random_state=0), "visible_unit"
+        yield (DBNClassifier(hidden_layer_sizes=(8, 4), **common, **binary),
+               "visible_unit='gaussian'")
+        yield (DBNRegressor(hidden_layer_sizes=(8, 4), **common, **binary),
+               "visible_unit='gaussian'")
+        yield (DBNAutoencoder(hidden_layer_sizes=(8, 2), loss="cross_entropy", **common),
+               "loss='squared_error'")
+    yield DBN(hidden_layer_sizes=(8, 4), n_iter=1, random_state=0, **binary), "visible_unit"
 
 
 @pytest.mark.parametrize("model, setting", list(_deep_models()))
@@ -217,6 +223,98 @@ def test_dbn_features_at_defaults_beat_scikit_learns_rbm(digits):
     ours = accuracy(DBN(random_state=0))
     assert ours > accuracy(BernoulliRBM(random_state=0)) + 0.01
     assert ours > accuracy(DBN(hidden_layer_sizes=(256, 256), random_state=0)) + 0.02
+
+
+def _bottom_layer_class(model):
+    layers = model.estimators_ if isinstance(model, DBN) else model.pretrained_layers_
+    return type(layers[0]).__name__
+
+
+@pytest.mark.parametrize("model", [
+    DBN(hidden_layer_sizes=(8,), n_iter=1, random_state=0),
+    DBNClassifier(hidden_layer_sizes=(8,), pretraining="rbm", pretrain_n_iter=1, max_iter=1,
+                  random_state=0),
+    DBNRegressor(hidden_layer_sizes=(8,), pretraining="rbm", pretrain_n_iter=1, max_iter=1,
+                 random_state=0),
+], ids=["DBN", "DBNClassifier", "DBNRegressor"])
+def test_visible_unit_auto_follows_the_training_data(digits, model):
+    """'auto' fits binary input units to data in [0, 1] and to sparse data,
+    Gaussian units to other real values, without a range warning."""
+    X, y = digits[0][:100], digits[1][:100]
+    expected = {"bernoulli": "BernoulliRBM", "gaussian": "GaussianBernoulliRBM"}
+    for data, unit in [(X, "bernoulli"), (16 * X, "gaussian"), (X - 0.5, "gaussian"),
+                       (sp.csr_matrix(16 * X), "bernoulli")]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fitted = clone(model).fit(data, y)
+        assert fitted.visible_unit_ == unit
+        assert _bottom_layer_class(fitted) == expected[unit]
+        ranged = [w for w in caught if issubclass(w.category, InputRangeWarning)]
+        assert len(ranged) == (unit == "bernoulli" and sp.issparse(data))
+
+
+def test_visible_unit_auto_counts_the_unlabeled_rows(digits):
+    """Unlabeled rows (y = -1) are pre-trained on, so their range counts."""
+    X, y = digits[0][:100], digits[1][:100].copy()
+    y[50:] = -1
+    model = DBNClassifier(hidden_layer_sizes=(8,), pretraining="rbm", pretrain_n_iter=1,
+                          max_iter=1, random_state=0)
+    X_out = np.vstack([X[:50], X[50:] - 0.5])
+    assert clone(model).fit(X, y).visible_unit_ == "bernoulli"
+    assert clone(model).fit(X_out, y).visible_unit_ == "gaussian"
+
+
+def test_dbn_fitted_with_auto_binary_units_warns_for_data_outside_them(digits):
+    X = digits[0][:100]
+    dbn = DBN(hidden_layer_sizes=(8,), n_iter=1, random_state=0).fit(X)
+    with pytest.warns(InputRangeWarning, match=r"DBN with visible_unit='auto' \(binary"):
+        dbn.transform(16 * X)
+
+
+def test_deep_autoencoder_loss_auto_follows_the_training_data(digits):
+    """loss='auto' reconstructs data in [0, 1] by cross-entropy and other real
+    values by squared error, which on standardized digits beats PCA at the
+    same code where cross-entropy, the former default, is far above it."""
+    X_train, X_test = train_test_split(digits[0], train_size=600, random_state=0)
+    small = dict(hidden_layer_sizes=(64, 6), max_iter=30, random_state=0)
+    assert DBNAutoencoder(**small).fit(X_train[:100]).reconstruction_loss_ == "cross_entropy"
+    scaler = StandardScaler().fit(X_train)
+    Z_train, Z_test = scaler.transform(X_train), scaler.transform(X_test)
+    pca = PCA(6).fit(Z_train)
+
+    def error(reconstruct):
+        return np.mean(np.sum((Z_test - reconstruct(Z_test)) ** 2, axis=1))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputRangeWarning)
+        auto = DBNAutoencoder(**small).fit(Z_train)
+    assert auto.reconstruction_loss_ == "squared_error"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputRangeWarning)
+        cross = DBNAutoencoder(loss="cross_entropy", **small).fit(Z_train)
+        cross_error = error(lambda Z: cross.inverse_transform(cross.transform(Z)))
+    ours = error(lambda Z: auto.inverse_transform(auto.transform(Z)))
+    assert ours < error(lambda Z: pca.inverse_transform(pca.transform(Z)))
+    assert ours < 0.7 * cross_error
+
+
+def test_deep_autoencoder_fitted_with_auto_cross_entropy_warns_outside_it(digits):
+    X = digits[0][:100]
+    ae = DBNAutoencoder(hidden_layer_sizes=(8, 2), pretrain_n_iter=1, max_iter=2,
+                        random_state=0).fit(X)
+    with pytest.warns(InputRangeWarning, match=r"DBNAutoencoder with loss='auto' \(cross"):
+        ae.transform(16 * X)
+
+
+def test_defaults_learn_raw_pixels(digits):
+    """On the digits' raw pixels (0 to 16) DBNClassifier() and DBN() features
+    learn, where binary input units, the former default, gave 0.41 and 0.10."""
+    X_train, X_test, y_train, y_test = train_test_split(16 * digits[0], digits[1],
+                                                        train_size=1200, random_state=0)
+    classifier = DBNClassifier(random_state=0).fit(X_train, y_train)
+    assert classifier.score(X_test, y_test) > 0.95
+    features = make_pipeline(DBN(random_state=0), LogisticRegression(max_iter=1000))
+    assert features.fit(X_train, y_train).score(X_test, y_test) > 0.95
 
 
 def test_deep_autoencoder_default_layers_suit_small_data(digits):
