@@ -234,7 +234,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             first_visible=self.visible_unit_,
         )
         self.estimators_ = pretrain_layers(X, learners, verbose=self.verbose,
-                                           sample_weight=check_weights(sample_weight, X))
+                                           sample_weight=check_weights(sample_weight, X),
+                                           owner=self, rate_parameter="learning_rate")
         return self
 
     def transform(self, X):

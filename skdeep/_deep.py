@@ -288,7 +288,7 @@ class BaseDeepNetwork(BaseEstimator):
                 self.pretraining, new_sizes, settings=self._pretrain_settings(),
                 random_state=rng, first_visible=visible, activation=activation)
             self.pretrained_layers_ = pretrain_layers(inputs, learners, verbose=self.verbose,
-                                                      sample_weight=weights)
+                                                      sample_weight=weights, owner=self)
             for learner in self.pretrained_layers_:
                 W, c, _ = learner._layer_params()
                 layers.append((astype(W, dtype), astype(c, dtype), activation))

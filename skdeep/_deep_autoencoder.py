@@ -378,7 +378,7 @@ default='auto'
             activation=self._hidden_activation(),
         )
         return pretrain_layers(X, learners, verbose=self.verbose, sample_weight=sample_weight,
-                               updates=AUTOENCODER_PRETRAIN_UPDATES)
+                               updates=AUTOENCODER_PRETRAIN_UPDATES, owner=self)
 
     def _hidden_sizes(self):
         return [W.shape[1] for W in self.coefs_[: len(self.coefs_) // 2]]

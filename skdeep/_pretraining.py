@@ -19,6 +19,7 @@ from ._compat import validate_parameter_constraints
 from ._kernels.optimizers import DEFAULT_LEARNING_RATES
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, check_dense, rng_from
 from ._training import (
+    DivergenceError,
     in_unit_interval,
     layer_range_warnings_silenced,
     warn_outside_unit_interval,
@@ -220,7 +221,8 @@ def _check_known(layer_settings):
             )
 
 
-def pretrain_layers(X, learners, *, verbose=0, sample_weight=None, updates=PRETRAIN_UPDATES):
+def pretrain_layers(X, learners, *, verbose=0, sample_weight=None, updates=PRETRAIN_UPDATES,
+                    owner=None, rate_parameter="pretrain_learning_rate"):
     """Fit each learner greedily on the previous layer's hidden probabilities.
 
     Parameters
@@ -236,6 +238,11 @@ def pretrain_layers(X, learners, *, verbose=0, sample_weight=None, updates=PRETR
         Weight of each row in every layer's training.
     updates : int, default=PRETRAIN_UPDATES
         Minibatch updates per layer of an ``'auto'`` number of epochs.
+    owner : estimator, optional
+        The estimator that pre-trains: a layer's ``DivergenceError`` is raised
+        again in its name, naming its step-size parameter ``rate_parameter``.
+    rate_parameter : str, default='pretrain_learning_rate'
+        ``owner``'s parameter of the layers' step size.
 
     Returns
     -------
@@ -254,7 +261,16 @@ def pretrain_layers(X, learners, *, verbose=0, sample_weight=None, updates=PRETR
             {k: v for k, v in learner.get_params().items() if k in ("batch_size", "n_iter")},
             inputs.shape[0], updates)
         with layer_range_warnings_silenced():
-            learner.set_params(**auto).fit(inputs, sample_weight=sample_weight)
+            try:
+                learner.set_params(**auto).fit(inputs, sample_weight=sample_weight)
+            except DivergenceError as error:
+                if owner is None:
+                    raise
+                raise DivergenceError(
+                    f"{type(owner).__name__}: pre-training layer {i + 1} "
+                    f"({type(learner).__name__}): {error.detail}. Lower {rate_parameter} "
+                    f"(now {learner.learning_rate} in this layer), or standardize "
+                    "real-valued input.", error.detail) from error
             if i < n_layers - 1:
                 inputs = learner.transform(inputs)
         fitted.append(learner)

@@ -158,7 +158,16 @@ class UnsupervisedFitMixin:
 
 class DivergenceError(FloatingPointError, ValueError):
     """Training diverged: non-finite parameters or loss, a loss that grew by
-    orders of magnitude, or weights past :data:`WEIGHT_BOUND`."""
+    orders of magnitude, or weights past :data:`WEIGHT_BOUND`.
+
+    ``detail`` says when and how (``"training diverged at epoch 3 (...)"``),
+    for an estimator that trained the diverging model to restate in its own
+    terms.
+    """
+
+    def __init__(self, message, detail=None):
+        super().__init__(message)
+        self.detail = detail if detail is not None else message
 
 
 #: a fit has diverged when an epoch's loss exceeds its first epoch's by this factor
@@ -343,10 +352,8 @@ def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, 
             history.loss_curve.append(loss)
             reason = divergence(loss, history.loss_curve[0], parameters, weights)
         if reason is not None:
-            raise DivergenceError(
-                f"{name}: training diverged at epoch {epoch + 1} ({reason}). "
-                f"{divergence_hint}"
-            )
+            detail = f"training diverged at epoch {epoch + 1} ({reason})"
+            raise DivergenceError(f"{name}: {detail}. {divergence_hint}", detail)
         if validation_score is not None:
             score = float(validation_score())
             history.validation_scores.append(score)

@@ -26,7 +26,7 @@ from skdeep._pretraining import (
     auto_batch_size,
     auto_epochs,
 )
-from skdeep._training import InputRangeWarning
+from skdeep._training import DivergenceError, InputRangeWarning
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +191,27 @@ def test_range_warning_names_the_parameter_of_the_estimator_called(digits, model
         assert all(m.startswith(type(model).__name__ + " ") and setting in m for m in messages)
         if method == "fit":
             assert len(messages) == 1
+
+
+@pytest.mark.parametrize("model, parameter", [
+    (DBN(hidden_layer_sizes=(8,), visible_unit="bernoulli", random_state=0), "learning_rate"),
+    (DBNClassifier(hidden_layer_sizes=(8,), pretraining="rbm", visible_unit="bernoulli",
+                   random_state=0), "pretrain_learning_rate"),
+    (DBNAutoencoder(hidden_layer_sizes=(8, 2), pretraining="rbm", loss="cross_entropy",
+                    random_state=0), "pretrain_learning_rate"),
+], ids=["DBN", "DBNClassifier", "DBNAutoencoder"])
+def test_pre_training_divergence_names_the_estimator_called(digits, model, parameter):
+    """A layer that diverges (binary units fed values up to 1000) stops the fit
+    in the name of the estimator called, naming its own step-size parameter,
+    not the layer learner's."""
+    X, y = 1000 * digits[0][:200], digits[1][:200]
+    with (warnings.catch_warnings(), np.errstate(all="ignore"),
+          pytest.raises(DivergenceError) as caught):
+        warnings.simplefilter("ignore", InputRangeWarning)
+        clone(model).fit(X, y)
+    message = str(caught.value)
+    assert message.startswith(f"{type(model).__name__}: pre-training layer 1 ")
+    assert f"Lower {parameter} (now 0.1 in this layer)" in message
 
 
 def test_activation_auto_follows_pretraining(digits):
