@@ -13,8 +13,9 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
   ``BernoulliRBM()``, each followed by ``LogisticRegression()``, accuracy;
 * unscaled inputs: ``DBNClassifier()`` (and with binary input units, the
   former default) against ``MLPClassifier()`` on raw and on standardized
-  inputs, and ``DBNAutoencoder`` (and with cross-entropy, the former default)
-  against ``PCA`` on standardized inputs;
+  inputs, ``DBNAutoencoder`` (and with cross-entropy, the former default) and
+  ``VariationalAutoencoder()`` (and with the Bernoulli likelihood, the former
+  default) against ``PCA`` on standardized inputs;
 
 with mean fit seconds per fold and their ratio, and a "tuned" column: the best
 mean score of a small grid over skdeep's main knobs on the same folds (how far
@@ -52,9 +53,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from skdeep import DBN, DBNAutoencoder, DBNClassifier, DBNRegressor
+from skdeep import DBN, DBNAutoencoder, DBNClassifier, DBNRegressor, VariationalAutoencoder
 from skdeep._kernels.optimizers import OPTIMIZERS
-from skdeep._training import InputRangeWarning
+from skdeep._training import DivergenceError, InputRangeWarning
 
 SEED = 0
 
@@ -141,7 +142,8 @@ def _named(model, scaler="minmax"):
 
 
 def cv_scores(model, X, y, cv, scoring=None, scaler="minmax"):
-    res = cross_validate(_named(model, scaler), X, y, cv=cv, scoring=scoring)
+    res = cross_validate(_named(model, scaler), X, y, cv=cv, scoring=scoring,
+                         error_score="raise")
     return float(np.mean(res["test_score"])), float(np.mean(res["fit_time"]))
 
 
@@ -284,6 +286,26 @@ def _run_inputs(sets):
                                 DBNAutoencoder(layers, loss="cross_entropy", random_state=SEED),
                                 PCA(code, random_state=SEED))]
         row(name, [str(code), *scores, scores[0] / scores[2]])
+    header("standardized inputs: VariationalAutoencoder() squared error per held-out row "
+           "(3-fold CV)", ["code", "skdeep", "bernoulli", "PCA", "ratio"])
+    code = VariationalAutoencoder().n_components
+    for name in [n for n in sets if n in AUTOENCODER or "*" + n in AUTOENCODER]:
+        X, _ = AUTOENCODER.get(name, AUTOENCODER.get("*" + name))[0]()
+        cv = KFold(3, shuffle=True, random_state=SEED)
+        scores = [_error_or_diverged(model, X, cv)
+                  for model in (VariationalAutoencoder(random_state=SEED),
+                                VariationalAutoencoder(likelihood="bernoulli", random_state=SEED),
+                                PCA(code, random_state=SEED))]
+        ratio = scores[0] / scores[2] if isinstance(scores[0], float) else "-"
+        row(name, [str(code), *scores, ratio])
+
+
+def _error_or_diverged(model, X, cv):
+    try:
+        return -cv_scores(model, X, None, cv, scoring=reconstruction_error,
+                          scaler="standardized")[0]
+    except DivergenceError:
+        return "diverged"
 
 
 def run_optimizers():

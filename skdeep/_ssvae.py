@@ -28,6 +28,7 @@ from ._vae import (
     divergence_hint,
     init_layers,
     network,
+    resolve_likelihood,
 )
 
 #: max_iter='auto': epochs for about this many minibatch updates, within
@@ -67,14 +68,15 @@ class SemiSupervisedVAE(LabeledScoreMixin, ClassNamePrefixFeaturesOutMixin, Tran
         upwards; ``None`` mirrors the encoder.
     classifier_layer_sizes : int or array-like of int, default=(500,)
         Hidden layer sizes of the classifier q(y | x).
-    likelihood : {'bernoulli', 'gaussian', 'gaussian_learned_variance'}, \
-default='bernoulli'
+    likelihood : {'auto', 'bernoulli', 'gaussian', 'gaussian_learned_variance'}, \
+default='auto'
         p(x | y, z): independent Bernoulli pixels (data in [0, 1]), a Gaussian
         with unit variance around the decoder's output (standardized
         real-valued data), or a Gaussian whose mean and log-variance per
         feature the decoder outputs: the choice for the codes of a
         :class:`VariationalAutoencoder` (M1+M2), whose active and collapsed
-        dimensions differ in scale.
+        dimensions differ in scale. 'auto' is 'bernoulli' when every training
+        value (labeled or not) is in [0, 1] and 'gaussian' otherwise.
     activation : {'relu', 'tanh', 'logistic', 'leaky_relu', 'identity'}, default='relu'
         Activation of the hidden layers of the three networks.
     classification_weight : float, default=1.0
@@ -117,6 +119,8 @@ default='bernoulli'
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels of the labeled rows (never the unlabeled marker).
+    likelihood_ : {'bernoulli', 'gaussian', 'gaussian_learned_variance'}
+        The likelihood fitted (``likelihood``, with 'auto' resolved).
     encoder_coefs_ : list of ndarray
         Weight matrices of q(z | x, y); the first of shape
         (n_features_in_ + n_classes, .), the features' rows then the classes',
@@ -236,7 +240,7 @@ default='bernoulli'
         *,
         decoder_layer_sizes=None,
         classifier_layer_sizes=(500,),
-        likelihood="bernoulli",
+        likelihood="auto",
         activation="relu",
         classification_weight=1.0,
         optimizer="adam",
@@ -310,6 +314,8 @@ default='bernoulli'
         first = not (incremental and hasattr(self, "classes_"))
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first)
         y_index = self._encode_labels(y, classes if first else self.classes_)
+        if first:
+            self.likelihood_ = resolve_likelihood(self, X)
         check_range(self, X)
         if first:
             self._initialize(X)
@@ -332,7 +338,7 @@ default='bernoulli'
             classify = cycle.take(n_classify)
             bound, nll, *grads = ssvae.objective_gradients(
                 X[rows], y_batch, X[classify], y_index[classify], eps, *networks,
-                self.likelihood, n_classes, 1.0 / len(rows), weight)
+                self.likelihood_, n_classes, 1.0 / len(rows), weight)
             self._optimizer.step(params, [g for net in grads for g in net.as_list()])
             return -float(bound.sum()) + weight * len(rows) * float(nll.mean())
 
@@ -372,7 +378,7 @@ default='bernoulli'
         return y_index
 
     def _initialize(self, X):
-        lik = vae.LIKELIHOODS[self.likelihood]
+        lik = vae.LIKELIHOODS[self.likelihood_]
         self._rng = rng_from(self.random_state)
         n_features, n_classes, d = X.shape[1], len(self.classes_), self.n_components
         encoder_sizes, decoder_sizes = autoencoder_sizes(self.encoder_layer_sizes,
@@ -533,7 +539,7 @@ default='bernoulli'
         dtype = self.decoder_coefs_[0].dtype
         z = vae.draw_noise(rng, (n_samples, self.n_components), dtype)
         out = ssvae.decode(z, classes, self._decoder(), n_classes)
-        lik = vae.LIKELIHOODS[self.likelihood]
+        lik = vae.LIKELIHOODS[self.likelihood_]
         return (lik.mean(out) if mean else lik.sample(out, rng)), self.classes_[classes]
 
     def score_samples(self, X):
@@ -565,7 +571,7 @@ default='bernoulli'
             for start in range(0, X.shape[0], rows):
                 x = X[start : start + rows]
                 eps = np.moveaxis(vae.row_noise(x, seed, n_classes, d), 1, 0).reshape(-1, d)
-                L = ssvae.labeled_bound(x, unlabeled, eps, *networks, self.likelihood, n_classes)
+                L = ssvae.labeled_bound(x, unlabeled, eps, *networks, self.likelihood_, n_classes)
                 log_q = ssvae.classifier_log_proba(x, self._classifier())
                 scores.append(ssvae.unlabeled_bound(L.reshape(n_classes, -1).T, log_q))
         return check_finite(self, np.concatenate(scores), X, "score_samples")

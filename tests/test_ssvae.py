@@ -14,6 +14,7 @@ from skdeep import SemiSupervisedVAE, VariationalAutoencoder
 from skdeep._kernels import ssvae, vae
 from skdeep._kernels.network import forward
 from skdeep._training import DivergenceError
+from skdeep._vae import resolve_likelihood
 
 # short fits stop at max_iter on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -226,6 +227,7 @@ def test_all_labeled_the_classifier_does_not_touch_the_generative_model(digits):
         np.testing.assert_array_equal(a, b)
     initial = _small(max_iter=1)
     initial._encode_labels(y, None)
+    initial.likelihood_ = resolve_likelihood(initial, X)
     initial._initialize(X)
     for a, b in zip(fits[0.0].classifier_coefs_, initial.classifier_coefs_):
         np.testing.assert_array_equal(a, b)
@@ -333,7 +335,12 @@ def test_sample_is_conditioned_on_the_given_classes(digits):
 def test_gaussian_likelihood_warning_and_divergence(digits):
     X, y = digits[0][:200], digits[1][:200]
     with pytest.warns(UserWarning, match="likelihood='gaussian'"):
-        _small(max_iter=1).fit(X * 16, y)
+        _small(likelihood="bernoulli", max_iter=1).fit(X * 16, y)
+    assert _small(max_iter=1).fit(X * 16, y).likelihood_ == "gaussian"  # 'auto'
+    unlabeled_outside = np.vstack([X[:100], X[100:] - 0.5])
+    y_partial = np.where(np.arange(len(y)) < 100, y, -1)
+    assert _small(max_iter=1).fit(unlabeled_outside, y_partial).likelihood_ == "gaussian"
+    assert _small(max_iter=1).fit(X, y_partial).likelihood_ == "bernoulli"
     m2 = _small(likelihood="gaussian", decoder_layer_sizes=(8, 16)).fit(X * 4 - 2, y)
     assert [c.shape for c in m2.decoder_coefs_] == [(14, 8), (8, 16), (16, 64)]
     assert [c.shape for c in m2.encoder_coefs_] == [(74, 32), (32, 8)]

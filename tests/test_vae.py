@@ -1,18 +1,21 @@
 """Tests of the VAE kernels (skdeep/_kernels/vae.py) and VariationalAutoencoder."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 from scipy.special import expit, logsumexp
 from scipy.stats import multivariate_normal, norm
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from finite_differences import numerical_gradient
 from skdeep import VariationalAutoencoder
 from skdeep._kernels import vae
-from skdeep._training import DivergenceError
+from skdeep._training import DivergenceError, InputRangeWarning
 
 # short fits stop at max_iter on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -264,7 +267,39 @@ def test_gaussian_likelihood_and_decoder_layer_sizes(digits):
 
 def test_bernoulli_likelihood_warns_on_data_outside_unit_interval(digits):
     with pytest.warns(UserWarning, match="likelihood='gaussian'"):
-        _fitted(digits[0][:100] * 16, max_iter=1)
+        _fitted(digits[0][:100] * 16, likelihood="bernoulli", max_iter=1)
+
+
+def test_likelihood_auto_follows_the_training_data(digits):
+    """'auto' fits the Bernoulli likelihood to data in [0, 1] (and warns when
+    later data leave it), the Gaussian to other values without a warning."""
+    X = digits[0][:100]
+    unit = _fitted(X, max_iter=1)
+    assert unit.likelihood_ == "bernoulli"
+    with pytest.warns(InputRangeWarning, match=r"likelihood='auto' \(Bernoulli\)"):
+        unit.transform(16 * X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputRangeWarning)
+        assert _fitted(16 * X, max_iter=1).likelihood_ == "gaussian"
+        assert _fitted(X - 0.5, max_iter=1).likelihood_ == "gaussian"
+
+
+def test_likelihood_auto_reconstructs_standardized_data(digits):
+    """On standardized digits likelihood='auto' (Gaussian) reconstructs held-out
+    rows far better than the Bernoulli likelihood, the former default, whose
+    decoder means cannot leave [0, 1]."""
+    X_train, X_test = train_test_split(digits[0], train_size=600, random_state=0)
+    scaler = StandardScaler().fit(X_train)
+    Z_train, Z_test = scaler.transform(X_train), scaler.transform(X_test)
+
+    def error(**params):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", (InputRangeWarning, ConvergenceWarning))
+            model = VariationalAutoencoder(random_state=0, **params).fit(Z_train)
+            R = model.inverse_transform(model.transform(Z_test))
+        return np.mean(np.sum((Z_test - R) ** 2, axis=1))
+
+    assert error() < 0.5 * error(likelihood="bernoulli")
 
 
 def test_divergence_raises_an_error_naming_the_learning_rate(digits):
