@@ -121,9 +121,10 @@ def check_finite(estimator, result, X, method):
 
 def divergence_hint(estimator):
     """What to change when a VAE's training diverges."""
+    advice = "standardize it" + (" and use likelihood='gaussian'"
+                                 if estimator.likelihood_ == "bernoulli" else "")
     return (f"Lower learning_rate (now {estimator.learning_rate}, optimizer="
-            f"{estimator.optimizer!r}); with real-valued input, standardize it and "
-            "use likelihood='gaussian'.")
+            f"{estimator.optimizer!r}); with real-valued input, {advice}.")
 
 
 class VariationalAutoencoder(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin,
