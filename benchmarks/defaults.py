@@ -13,7 +13,8 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
   ``BernoulliRBM()``, each followed by ``LogisticRegression()``, accuracy;
 * unscaled inputs: ``DBNClassifier()`` (and with binary input units, the
   former default) against ``MLPClassifier()`` on raw and on standardized
-  inputs, ``DBNAutoencoder`` (and with cross-entropy, the former default) and
+  inputs, ``DBN()`` features (and with binary input units) against
+  ``BernoulliRBM()``'s on standardized inputs, ``DBNAutoencoder`` (and with cross-entropy, the former default) and
   ``VariationalAutoencoder()`` (and with the Bernoulli likelihood, the former
   default) against ``PCA`` on standardized inputs;
 
@@ -273,6 +274,19 @@ def _run_inputs(sets):
             peer, t_peer = cv_scores(MLPClassifier(random_state=SEED), X, y, cv, scaler=scaler)
             row(f"{name} {scaler[:3]}",
                 [ours, binary, peer, ours - peer, t_ours, t_peer, t_ours / t_peer])
+    header("standardized inputs: DBN() features + LogisticRegression(), accuracy (3-fold CV)",
+           ["DBN()", "binary in", "sklearn RBM", "diff"])
+    for name in sets:
+        X, y = CLASSIFICATION[name]()
+        cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+        ours, binary, peer = [
+            cv_scores(Pipeline([("model", model),
+                                ("classifier", LogisticRegression(max_iter=1000))]),
+                      X, y, cv, scaler="standardized")[0]
+            for model in (DBN(random_state=SEED),
+                          DBN(visible_unit="bernoulli", random_state=SEED),
+                          BernoulliRBM(random_state=SEED))]
+        row(name, [ours, binary, peer, ours - peer])
     header("standardized inputs: DBNAutoencoder squared error per held-out row (3-fold CV)",
            ["code", "skdeep", "cross-ent.", "PCA", "ratio"])
     for name in [n for n in sets if n in AUTOENCODER or "*" + n in AUTOENCODER]:

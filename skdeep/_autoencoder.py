@@ -32,8 +32,8 @@ from ._training import (
     MIN_UPDATES,
     History,
     UnsupervisedFitMixin,
-    momentum_at,
     in_unit_interval,
+    momentum_at,
     run_epochs,
     warn_outside_unit_interval,
 )

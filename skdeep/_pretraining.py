@@ -314,8 +314,9 @@ def warn_binary_visible_range(X, estimator):
         setting = f"visible_unit={estimator.visible_unit!r}"
         if estimator.visible_unit == "auto":
             setting += " (binary input units)"
-        warn_outside_unit_interval(X, estimator, setting,
-                                   "Set visible_unit='gaussian' for real-valued data")
+        # Gaussian units take no sparse matrix
+        remedy = None if hasattr(X, "tocsr") else "Set visible_unit='gaussian' for real-valued data"
+        warn_outside_unit_interval(X, estimator, setting, remedy)
 
 
 def sparse_format(estimator, X, unit=None):

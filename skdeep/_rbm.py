@@ -315,8 +315,8 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             opt.momentum = momentum
 
     def _check_input_range(self, X):
-        if self._visible == "bernoulli":
-            warn_outside_unit_interval(X, self, "",
+        if self._visible == "bernoulli":  # GaussianBernoulliRBM takes no sparse matrix
+            warn_outside_unit_interval(X, self, "", None if sp.issparse(X) else
                                        "Use GaussianBernoulliRBM for real-valued data")
 
     def _likelihood_figure(self, V):

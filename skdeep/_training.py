@@ -94,16 +94,18 @@ def warn_outside_unit_interval(X, estimator, setting, remedy):
     """Warn once when ``X`` (dense or sparse) has values outside [0, 1].
 
     ``setting`` names what models values in [0, 1] (e.g. ``"loss='cross_entropy'"``)
-    and ``remedy`` the alternative for real-valued data.
+    and ``remedy`` the alternative for real-valued data (None where there is
+    none); the scaler named keeps a sparse ``X`` sparse.
     """
     bounds = value_range(X)
     if not _within_unit_interval(bounds):
         low, high = bounds
+        scaler = "MaxAbsScaler" if hasattr(X, "tocsr") else "MinMaxScaler"
+        advice = f"{remedy}, or scale" if remedy else "Scale"
         warnings.warn(
             f"{type(estimator).__name__}{' with ' + setting if setting else ''} models "
             f"values in [0, 1], but X has values in [{low:.3g}, "
-            f"{high:.3g}]. {remedy}, or scale X to [0, 1] with "
-            "sklearn.preprocessing.MinMaxScaler.",
+            f"{high:.3g}]. {advice} X to [0, 1] with sklearn.preprocessing.{scaler}.",
             InputRangeWarning,
         )
 

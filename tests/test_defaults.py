@@ -16,6 +16,7 @@ from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import skdeep
 from skdeep import DBN, DBNAutoencoder, DBNClassifier, DBNRegressor
 from skdeep._kernels.network import loss_and_gradients
 from skdeep._kernels.optimizers import DEFAULT_LEARNING_RATES, OPTIMIZERS
@@ -283,6 +284,21 @@ def test_visible_unit_auto_counts_the_unlabeled_rows(digits):
     X_out = np.vstack([X[:50], X[50:] - 0.5])
     assert clone(model).fit(X, y).visible_unit_ == "bernoulli"
     assert clone(model).fit(X_out, y).visible_unit_ == "gaussian"
+
+
+@pytest.mark.parametrize("model", [
+    DBN(hidden_layer_sizes=(8,), n_iter=1, random_state=0),
+    DBNClassifier(hidden_layer_sizes=(8,), pretrain_n_iter=1, max_iter=1, random_state=0),
+    skdeep.BernoulliRBM(n_components=8, n_iter=1, random_state=0),
+], ids=["DBN", "DBNClassifier", "BernoulliRBM"])
+def test_sparse_counts_warning_advises_a_sparse_scaler(digits, model):
+    """Sparse data outside [0, 1] are advised a scaler that keeps them sparse,
+    never Gaussian units, which take no sparse matrix."""
+    X, y = sp.csr_matrix(16 * digits[0][:100]), digits[1][:100]
+    with pytest.warns(InputRangeWarning) as caught:
+        clone(model).fit(X, y)
+    message = str(caught[0].message)
+    assert "MaxAbsScaler" in message and "aussian" not in message
 
 
 def test_dbn_fitted_with_auto_binary_units_warns_for_data_outside_them(digits):
