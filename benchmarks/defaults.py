@@ -11,9 +11,10 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
   per held-out row (in the [0, 1] units of the scaled data);
 * unsupervised features: ``DBN()`` (and a two-layer DBN) against scikit-learn's
   ``BernoulliRBM()``, each followed by ``LogisticRegression()``, accuracy;
-* unscaled inputs: ``DBNClassifier()`` (and with binary input units, the
-  former default) against ``MLPClassifier()`` on raw and on standardized
-  inputs, ``DBN()`` features (and with binary input units) against
+* unscaled inputs: ``DBNClassifier()`` and ``DBNRegressor()`` (and with
+  binary input units, the former default) against ``MLPClassifier()`` and
+  ``MLPRegressor()`` on raw and on standardized inputs (the regression sets
+  of the panel, all of them), ``DBN()`` features (and with binary input units) against
   ``BernoulliRBM()``'s on standardized inputs, ``DBNAutoencoder`` (and with cross-entropy, the former default) and
   ``VariationalAutoencoder()`` (and with the Bernoulli likelihood, the former
   default) against ``PCA`` on standardized inputs;
@@ -266,14 +267,15 @@ def _run_inputs(sets):
            ["skdeep", "binary in", "sklearn", "diff", "skdeep s", "sklearn s", "time x"])
     for name in sets:
         X, y = CLASSIFICATION[name]()
-        cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
-        for scaler in ("raw", "standardized"):
-            ours, t_ours = cv_scores(DBNClassifier(random_state=SEED), X, y, cv, scaler=scaler)
-            binary, _ = cv_scores(DBNClassifier(visible_unit="bernoulli", random_state=SEED),
-                                  X, y, cv, scaler=scaler)
-            peer, t_peer = cv_scores(MLPClassifier(random_state=SEED), X, y, cv, scaler=scaler)
-            row(f"{name} {scaler[:3]}",
-                [ours, binary, peer, ours - peer, t_ours, t_peer, t_ours / t_peer])
+        _unscaled_rows(name, DBNClassifier, MLPClassifier(random_state=SEED), X, y,
+                       StratifiedKFold(3, shuffle=True, random_state=SEED))
+    header("unscaled inputs: raw and standardized (no MinMaxScaler), R^2 (3-fold CV)",
+           ["skdeep", "binary in", "sklearn", "diff", "ridge", "skdeep s", "sklearn s",
+            "time x"])
+    for name in REGRESSION:
+        X, y = REGRESSION[name]()
+        _unscaled_rows(name, DBNRegressor, MLPRegressor(random_state=SEED), X, y,
+                       KFold(3, shuffle=True, random_state=SEED), baseline=Ridge())
     header("standardized inputs: DBN() features + LogisticRegression(), accuracy (3-fold CV)",
            ["DBN()", "binary in", "sklearn RBM", "diff"])
     for name in sets:
@@ -312,6 +314,19 @@ def _run_inputs(sets):
                                 PCA(code, random_state=SEED))]
         ratio = scores[0] / scores[2] if isinstance(scores[0], float) else "-"
         row(name, [str(code), *scores, ratio])
+
+
+def _unscaled_rows(name, network, peer, X, y, cv, baseline=None):
+    """One row per scaling: ``network()`` at its defaults and with binary input
+    units against ``peer`` (and ``baseline``)."""
+    for scaler in ("raw", "standardized"):
+        ours, t_ours = cv_scores(network(random_state=SEED), X, y, cv, scaler=scaler)
+        binary, _ = cv_scores(network(visible_unit="bernoulli", random_state=SEED),
+                              X, y, cv, scaler=scaler)
+        theirs, t_peer = cv_scores(peer, X, y, cv, scaler=scaler)
+        extra = [] if baseline is None else [cv_scores(baseline, X, y, cv, scaler=scaler)[0]]
+        row(f"{name} {scaler[:3]}",
+            [ours, binary, theirs, ours - theirs, *extra, t_ours, t_peer, t_ours / t_peer])
 
 
 def _error_or_diverged(model, X, cv):

@@ -42,6 +42,7 @@ from ._kernels.optimizers import (
     make_optimizer,
     resolve_learning_rate,
 )
+from ._kernels.scaling import fold_scaling, scaled, unfold_scaling, unit_interval_scaling
 from ._pretraining import (
     PRETRAINING,
     check_hidden_layer_sizes,
@@ -54,6 +55,7 @@ from ._rbm import generator_for
 from ._training import (
     History,
     decayed_learning_rate,
+    in_unit_interval,
     run_epochs,
 )
 
@@ -347,6 +349,9 @@ class BaseDeepNetwork(BaseEstimator):
     def _fit(self, X, y, incremental, classes=None, sample_weight=None):
         first = not ((incremental or self.warm_start) and hasattr(self, "coefs_"))
         X, Y, w, unlabeled = self._validate_targets(X, y, first, classes, sample_weight)
+        if first and hasattr(self, "visible_unit"):
+            self.input_min_, self.input_scale_ = self._input_scaling(X, unlabeled)
+        X, unlabeled = self._scaled_input(X, unlabeled)
         if first or not incremental:
             self._rng = generator_for(self.random_state, X)
         validation = None
@@ -357,9 +362,47 @@ class BaseDeepNetwork(BaseEstimator):
             self._built_activation = self.activation  # checked by _continue_with
         else:
             X = self._continue_with(X)
-        if X.shape[0]:  # a later partial_fit may bring unlabeled rows only
-            self._fine_tune(X, Y, w, validation, incremental)
+            self._fold_input_scaling(unfold=True)
+        try:
+            if X.shape[0]:  # a later partial_fit may bring unlabeled rows only
+                self._fine_tune(X, Y, w, validation, incremental)
+        finally:
+            self._fold_input_scaling()
         return self
+
+    def _input_scaling(self, X, unlabeled):
+        """``(input_min_, input_scale_)``: with ``visible_unit='auto'``, dense
+        input outside [0, 1] (the unlabeled rows' included) is fitted scaled to
+        [0, 1], the inputs the binary units and the defaults were chosen for;
+        ``(None, None)`` otherwise (transferred layers take ``X`` as given)."""
+        arrays = [X] + ([] if unlabeled is None else [unlabeled[0]])
+        if (self.visible_unit != "auto" or self.init_layers is not None
+                or any(hasattr(a, "tocsr") for a in arrays)
+                or all(in_unit_interval(a) for a in arrays)):
+            return None, None
+        return unit_interval_scaling(*arrays)
+
+    def _scaled_input(self, X, unlabeled):
+        """``X`` and the unlabeled rows in the units the network is trained in."""
+        low, span = getattr(self, "input_min_", None), getattr(self, "input_scale_", None)
+        if low is None:
+            return X, unlabeled
+        X = scaled(astype(X, low.dtype, copy=False), low, span)
+        if unlabeled is not None:
+            unlabeled = (scaled(astype(unlabeled[0], low.dtype, copy=False), low, span),
+                         unlabeled[1])
+        return X, unlabeled
+
+    def _fold_input_scaling(self, unfold=False):
+        """Fold the input scaling into the first layer, so that ``coefs_`` take
+        ``X`` as given (``unfold``: back to the scaled units, to train on)."""
+        low, span = getattr(self, "input_min_", None), getattr(self, "input_scale_", None)
+        if low is None:
+            return
+        W, b = (unfold_scaling if unfold else fold_scaling)(
+            self.coefs_[0], self.intercepts_[0], low, span)
+        self.coefs_[0][...] = W  # in place: the optimizer holds these arrays
+        self.intercepts_[0][...] = b
 
     def _validation_split(self, X, Y, w):
         """``(X, Y, w, (X_val, Y_val, w_val))``: the ``early_stopping`` split,
@@ -561,11 +604,16 @@ PARAMETERS_DOC = """
         on MNIST-like images with longer training (see the user guide).
     visible_unit : {'auto', 'bernoulli', 'gaussian'}, default='auto'
         Input units of the bottom pre-training layer: values in [0, 1], or
-        standardized real values. 'auto' chooses binary units when every
-        training value is in [0, 1] or ``X`` is sparse, and Gaussian units
-        otherwise: on digits' raw pixels (0 to 16) binary units gave 0.41
-        accuracy and Gaussian units 0.976, on standardized pixels 0.963 and
-        0.976.
+        standardized real values. 'auto' takes binary units and, where dense
+        training data (unlabeled rows included) leave [0, 1], fits them
+        min-max scaled to [0, 1] by their training range (``input_min_``,
+        ``input_scale_``), the inputs the defaults were chosen on; the scaling
+        is folded into the first layer, so ``coefs_`` take ``X`` as given. Fed
+        raw or standardized data it then learns as on scaled data (raw breast
+        cancer features, 0.001 to 4,000: 0.975 accuracy, where binary units on
+        the raw values gave 0.703 and ``MLPClassifier()`` 0.935). With
+        ``init_layers`` the data are taken as given, with Gaussian units
+        outside [0, 1].
     pretrain_n_iter : int or 'auto', default='auto'
         Pre-training epochs per layer. 'auto' gives each layer at least 300
         minibatch updates and 10 epochs (at most 200 epochs), so that a small
@@ -691,6 +739,10 @@ ATTRIBUTES_DOC = """
         Best validation score with ``early_stopping``, else None.
     visible_unit_ : {'bernoulli', 'gaussian'}
         The input units of the pre-training (``visible_unit`` resolved).
+    input_min_, input_scale_ : ndarray of shape (n_features_in_,) or None
+        The minimum and range (1 for a constant column) by which
+        ``visible_unit='auto'`` scaled the training data to [0, 1]; None
+        where it did not.
     batch_size_ : int
         The fine-tuning minibatch size used (``batch_size`` resolved).
     learning_rate_init_ : float or None

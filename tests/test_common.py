@@ -38,8 +38,9 @@ INIT_PARAMS = {
                            batch_size=10, random_state=0),
     "DBNClassifier": dict(hidden_layer_sizes=(8,), pretrain_n_iter=2, learning_rate_init=0.01,
                           max_iter=50, random_state=0),
+    # 100 updates: scikit-learn's regression checks give 200 rows, one batch
     "DBNRegressor": dict(hidden_layer_sizes=(8,), pretrain_n_iter=2, learning_rate_init=0.01,
-                         max_iter=50, random_state=0),
+                         max_iter=100, random_state=0),
     "VariationalAutoencoder": dict(encoder_layer_sizes=(8,), n_components=2, max_iter=5,
                                    random_state=0),
     "LabeledOnlyClassifier": dict(estimator=LogisticRegression()),

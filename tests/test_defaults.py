@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.datasets import make_regression
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
@@ -247,43 +247,86 @@ def test_dbn_features_at_defaults_beat_scikit_learns_rbm(digits):
     assert ours > accuracy(DBN(hidden_layer_sizes=(256, 256), random_state=0)) + 0.02
 
 
-def _bottom_layer_class(model):
-    layers = model.estimators_ if isinstance(model, DBN) else model.pretrained_layers_
-    return type(layers[0]).__name__
-
-
-@pytest.mark.parametrize("model", [
-    DBN(hidden_layer_sizes=(8,), n_iter=1, random_state=0),
-    DBNClassifier(hidden_layer_sizes=(8,), pretraining="rbm", pretrain_n_iter=1, max_iter=1,
-                  random_state=0),
-    DBNRegressor(hidden_layer_sizes=(8,), pretraining="rbm", pretrain_n_iter=1, max_iter=1,
-                 random_state=0),
-], ids=["DBN", "DBNClassifier", "DBNRegressor"])
-def test_visible_unit_auto_follows_the_training_data(digits, model):
-    """'auto' fits binary input units to data in [0, 1] and to sparse data,
-    Gaussian units to other real values, without a range warning."""
-    X, y = digits[0][:100], digits[1][:100]
+def test_dbn_visible_unit_auto_follows_the_training_data(digits):
+    """DBN's 'auto' fits binary input units to data in [0, 1] and to sparse
+    data, Gaussian units to other real values, without a range warning."""
+    X = digits[0][:100]
+    model = DBN(hidden_layer_sizes=(8,), n_iter=1, random_state=0)
     expected = {"bernoulli": "BernoulliRBM", "gaussian": "GaussianBernoulliRBM"}
     for data, unit in [(X, "bernoulli"), (16 * X, "gaussian"), (X - 0.5, "gaussian"),
                        (sp.csr_matrix(16 * X), "bernoulli")]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            fitted = clone(model).fit(data, y)
+            fitted = clone(model).fit(data)
         assert fitted.visible_unit_ == unit
-        assert _bottom_layer_class(fitted) == expected[unit]
+        assert type(fitted.estimators_[0]).__name__ == expected[unit]
         ranged = [w for w in caught if issubclass(w.category, InputRangeWarning)]
         assert len(ranged) == (unit == "bernoulli" and sp.issparse(data))
 
 
-def test_visible_unit_auto_counts_the_unlabeled_rows(digits):
+NETWORKS = [DBNClassifier(hidden_layer_sizes=(8,), pretrain_n_iter=2, max_iter=3, random_state=0),
+            DBNRegressor(hidden_layer_sizes=(8,), pretrain_n_iter=2, max_iter=3, random_state=0)]
+
+
+@pytest.mark.parametrize("model", NETWORKS, ids=["DBNClassifier", "DBNRegressor"])
+def test_auto_input_scaling_fits_as_min_max_scaled_data(digits, model):
+    """visible_unit='auto' fits dense data outside [0, 1] as its min-max scaled
+    copy, with binary input units and no range warning, the scaling folded
+    into the first layer: predictions on raw rows equal those of the model
+    fitted on scaled rows."""
+    X, y = 16 * digits[0][:200] - 3, digits[1][:200]
+    X[:, 5] = 7.0  # a constant column
+    low, span = X.min(axis=0), np.ptp(X, axis=0)
+    span[span == 0] = 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputRangeWarning)
+        raw = clone(model).fit(X, y)
+    on_scaled = clone(model).fit((X - low) / span, y)
+    assert raw.visible_unit_ == "bernoulli" and on_scaled.input_min_ is None
+    np.testing.assert_allclose(raw.input_min_, low)
+    np.testing.assert_allclose(raw.input_scale_, span)
+    X_new = X[:50] + 0.5  # rows beyond the training range too
+    predict = "predict_proba" if hasattr(model, "predict_proba") else "predict"
+    np.testing.assert_allclose(getattr(raw, predict)(X_new),
+                               getattr(on_scaled, predict)((X_new - low) / span),
+                               rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("model", NETWORKS, ids=["DBNClassifier", "DBNRegressor"])
+def test_auto_input_scaling_survives_partial_fit(digits, model):
+    """Later partial_fit calls train in the first call's units: one call per
+    epoch equals the fit of as many epochs."""
+    X, y = 16 * digits[0][:200] - 3, digits[1][:200]
+    model = clone(model).set_params(shuffle=False)
+    fitted = clone(model).fit(X, y)
+    stepped = clone(model)
+    stepped.partial_fit(X, y, **({"classes": np.unique(y)} if is_classifier(model) else {}))
+    for _ in range(2):
+        stepped.partial_fit(X, y)
+    for a, b in zip(fitted.coefs_, stepped.coefs_):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("case", ["in [0, 1]", "sparse", "bernoulli", "gaussian"])
+def test_no_input_scaling_where_auto_is_not_asked_or_not_needed(digits, case):
+    X, y = digits[0][:100], digits[1][:100]
+    params = {"visible_unit": case} if case in ("bernoulli", "gaussian") else {}
+    data = {"in [0, 1]": X, "sparse": sp.csr_matrix(16 * X)}.get(case, 16 * X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputRangeWarning)
+        model = clone(NETWORKS[0]).set_params(**params).fit(data, y)
+    assert model.input_min_ is None and model.input_scale_ is None
+    assert model.visible_unit_ == params.get("visible_unit", "bernoulli")
+
+
+def test_auto_input_scaling_counts_the_unlabeled_rows(digits):
     """Unlabeled rows (y = -1) are pre-trained on, so their range counts."""
     X, y = digits[0][:100], digits[1][:100].copy()
     y[50:] = -1
-    model = DBNClassifier(hidden_layer_sizes=(8,), pretraining="rbm", pretrain_n_iter=1,
-                          max_iter=1, random_state=0)
     X_out = np.vstack([X[:50], X[50:] - 0.5])
-    assert clone(model).fit(X, y).visible_unit_ == "bernoulli"
-    assert clone(model).fit(X_out, y).visible_unit_ == "gaussian"
+    model = clone(NETWORKS[0])
+    assert model.fit(X, y).input_min_ is None
+    np.testing.assert_allclose(model.fit(X_out, y).input_min_, X_out.min(axis=0))
 
 
 @pytest.mark.parametrize("model", [

@@ -1,0 +1,36 @@
+"""Min-max scaling of a network's input, folded into its first layer.
+
+A network fitted on ``x_s = (x - m) / r`` (each column scaled to [0, 1] by its
+training minimum ``m`` and range ``r``) computes the same first-layer
+pre-activation on raw ``x`` with ``W / r`` and ``b - (m / r) W``:
+``x_s W + b = x (W / r) + b - (m / r) W``.
+"""
+
+from .backend import get_namespace
+
+
+def unit_interval_scaling(*arrays):
+    """``(m, r)``: the columns' minimum and range over the rows of ``arrays``
+    (a range of 0, a constant column, counts as 1)."""
+    xp = get_namespace(arrays[0])
+    low = xp.min(xp.stack([xp.min(a, axis=0) for a in arrays]), axis=0)
+    high = xp.max(xp.stack([xp.max(a, axis=0) for a in arrays]), axis=0)
+    span = high - low
+    return low, xp.where(span > 0, span, xp.ones_like(span))
+
+
+def scaled(X, m, r):
+    """``(X - m) / r``."""
+    return (X - m) / r
+
+
+def fold_scaling(W, b, m, r):
+    """The layer ``(W, b)`` of scaled input as a layer of raw input."""
+    W_raw = W / r[:, None]
+    return W_raw, b - m @ W_raw
+
+
+def unfold_scaling(W, b, m, r):
+    """Inverse of :func:`fold_scaling`: the layer of raw input ``(W, b)`` as a
+    layer of scaled input."""
+    return W * r[:, None], b + m @ W

@@ -1,0 +1,23 @@
+"""The input scaling folded into a network's first layer (skdeep._kernels.scaling)."""
+
+import numpy as np
+
+from skdeep._kernels.scaling import fold_scaling, scaled, unfold_scaling, unit_interval_scaling
+
+
+def test_folded_layer_of_raw_input_equals_layer_of_scaled_input():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 5)) * [1.0, 10.0, 1e3, 0.01, 1.0] + [0.0, -5.0, 1e4, 0.0, 3.0]
+    X[:, 4] = 3.0  # constant column: range 1
+    low, span = unit_interval_scaling(X[:12], X[12:])
+    np.testing.assert_array_equal(low, X.min(axis=0))
+    np.testing.assert_array_equal(span, np.where(np.ptp(X, axis=0) > 0, np.ptp(X, axis=0), 1.0))
+    Z = scaled(X, low, span)
+    np.testing.assert_allclose(Z.min(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(Z[:, :4].max(axis=0), 1.0)
+    W, b = rng.normal(size=(5, 3)), rng.normal(size=3)
+    W_raw, b_raw = fold_scaling(W, b, low, span)
+    np.testing.assert_allclose(X @ W_raw + b_raw, Z @ W + b, rtol=1e-9, atol=1e-9)
+    W_back, b_back = unfold_scaling(W_raw, b_raw, low, span)
+    np.testing.assert_allclose(W_back, W, rtol=1e-12)
+    np.testing.assert_allclose(b_back, b, rtol=1e-9, atol=1e-9)
