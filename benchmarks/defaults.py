@@ -11,13 +11,14 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
   per held-out row (in the [0, 1] units of the scaled data);
 * unsupervised features: ``DBN()`` (and a two-layer DBN) against scikit-learn's
   ``BernoulliRBM()``, each followed by ``LogisticRegression()``, accuracy;
-* unscaled inputs: ``DBNClassifier()`` and ``DBNRegressor()`` (and with
-  binary input units, the former default) against ``MLPClassifier()`` and
-  ``MLPRegressor()`` on raw and on standardized inputs (the regression sets
-  of the panel, all of them), ``DBN()`` features (and with binary input units) against
-  ``BernoulliRBM()``'s on standardized inputs, ``DBNAutoencoder`` (and with cross-entropy, the former default) and
-  ``VariationalAutoencoder()`` (and with the Bernoulli likelihood, the former
-  default) against ``PCA`` on standardized inputs;
+* unscaled inputs, raw and standardized: ``DBNClassifier()`` and
+  ``DBNRegressor()`` (and with binary input units, the former default)
+  against ``MLPClassifier()`` and ``MLPRegressor()`` (the regression sets of
+  the panel, all of them), and ``DBN()`` features (and with binary or
+  Gaussian input units on the data as given) against ``BernoulliRBM()``'s;
+  on standardized inputs, ``DBNAutoencoder`` (and with cross-entropy, the
+  former default) and ``VariationalAutoencoder()`` (and with the Bernoulli
+  likelihood, the former default) against ``PCA``;
 
 with mean fit seconds per fold and their ratio, and a "tuned" column: the best
 mean score of a small grid over skdeep's main knobs on the same folds (how far
@@ -276,19 +277,22 @@ def _run_inputs(sets):
         X, y = REGRESSION[name]()
         _unscaled_rows(name, DBNRegressor, MLPRegressor(random_state=SEED), X, y,
                        KFold(3, shuffle=True, random_state=SEED), baseline=Ridge())
-    header("standardized inputs: DBN() features + LogisticRegression(), accuracy (3-fold CV)",
-           ["DBN()", "binary in", "sklearn RBM", "diff"])
+    header("unscaled inputs: DBN() features + LogisticRegression(), accuracy (3-fold CV)",
+           ["DBN()", "binary in", "gauss. in", "sklearn RBM", "diff"])
     for name in sets:
         X, y = CLASSIFICATION[name]()
         cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
-        ours, binary, peer = [
-            cv_scores(Pipeline([("model", model),
-                                ("classifier", LogisticRegression(max_iter=1000))]),
-                      X, y, cv, scaler="standardized")[0]
-            for model in (DBN(random_state=SEED),
-                          DBN(visible_unit="bernoulli", random_state=SEED),
-                          BernoulliRBM(random_state=SEED))]
-        row(name, [ours, binary, peer, ours - peer])
+        for scaler in ("raw", "standardized"):
+            ours, binary, gaussian, peer = [
+                _or_diverged(lambda: cv_scores(
+                    Pipeline([("model", model),
+                              ("classifier", LogisticRegression(max_iter=1000))]),
+                    X, y, cv, scaler=scaler)[0])
+                for model in (DBN(random_state=SEED),
+                              DBN(visible_unit="bernoulli", random_state=SEED),
+                              DBN(visible_unit="gaussian", random_state=SEED),
+                              BernoulliRBM(random_state=SEED))]
+            row(f"{name} {scaler[:3]}", [ours, binary, gaussian, peer, ours - peer])
     header("standardized inputs: DBNAutoencoder squared error per held-out row (3-fold CV)",
            ["code", "skdeep", "cross-ent.", "PCA", "ratio"])
     for name in [n for n in sets if n in AUTOENCODER or "*" + n in AUTOENCODER]:
@@ -308,7 +312,9 @@ def _run_inputs(sets):
     for name in [n for n in sets if n in AUTOENCODER or "*" + n in AUTOENCODER]:
         X, _ = AUTOENCODER.get(name, AUTOENCODER.get("*" + name))[0]()
         cv = KFold(3, shuffle=True, random_state=SEED)
-        scores = [_error_or_diverged(model, X, cv)
+        scores = [_or_diverged(lambda: -cv_scores(model, X, None, cv,
+                                                  scoring=reconstruction_error,
+                                                  scaler="standardized")[0])
                   for model in (VariationalAutoencoder(random_state=SEED),
                                 VariationalAutoencoder(likelihood="bernoulli", random_state=SEED),
                                 PCA(code, random_state=SEED))]
@@ -329,10 +335,10 @@ def _unscaled_rows(name, network, peer, X, y, cv, baseline=None):
             [ours, binary, theirs, ours - theirs, *extra, t_ours, t_peer, t_ours / t_peer])
 
 
-def _error_or_diverged(model, X, cv):
+def _or_diverged(score):
+    """``score()``, or "diverged" when the fit raised ``DivergenceError``."""
     try:
-        return -cv_scores(model, X, None, cv, scoring=reconstruction_error,
-                          scaler="standardized")[0]
+        return score()
     except DivergenceError:
         return "diverged"
 

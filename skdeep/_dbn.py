@@ -34,6 +34,7 @@ from ._kernels.backend import (
 from ._kernels.backend import device as array_device
 from ._kernels.network import forward
 from ._kernels.rbm import sample_units, visible_mean
+from ._kernels.scaling import fold_scaling, scaled, standardization
 from ._pretraining import (
     check_hidden_layer_sizes,
     make_layer_learners,
@@ -81,10 +82,13 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Input units: values in [0, 1] (a :class:`BernoulliRBM` at the bottom),
         or standardized real values (a :class:`GaussianBernoulliRBM`). 'auto'
         chooses binary units when every training value is in [0, 1] or ``X``
-        is sparse, and Gaussian units otherwise: on standardized data they gave
-        better features on every set tried (digits 0.883 against 0.742 with
-        logistic regression), and binary units fed raw pixels (0 to 16) lose
-        everything (0.10).
+        is sparse; otherwise Gaussian units, fitted on ``X`` standardized by
+        its training mean and deviation (``input_mean_``, ``input_scale_``),
+        the data their unit variance models (Hinton 2010, section 13.2).
+        With a logistic regression on standardized data their features beat
+        binary units' on every set tried (digits 0.883 against 0.742); on raw
+        breast-cancer features (0.001 to 4,000) 0.956, where Gaussian units
+        on the raw values gave 0.627. ``'gaussian'`` takes ``X`` as given.
     learning_rate : float, 'auto' or array-like, default='auto'
         Learning rate of every layer, or one per layer (the same holds for the
         RBM settings that follow). 'auto' is 0.1 for binary units and 0.001
@@ -118,6 +122,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         The fitted RBMs, bottom first.
     visible_unit_ : {'bernoulli', 'gaussian'}
         The input units fitted (``visible_unit``, with 'auto' resolved).
+    input_mean_, input_scale_ : ndarray of shape (n_features_in_,) or None
+        The mean and standard deviation (1 for a constant column) by which
+        ``visible_unit='auto'`` standardized the data for Gaussian units;
+        None where it did not. The RBMs in ``estimators_`` model the
+        standardized data; ``transform`` and ``sample`` take and give ``X``'s
+        units.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -222,6 +232,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = validate_X(self, X, accept_sparse=sparse_format(self, X), reset=True)
         self.visible_unit_ = resolve_visible_unit(self, X)
         warn_binary_visible_range(X, self)
+        self.input_mean_, self.input_scale_ = None, None
+        if self.visible_unit == "auto" and self.visible_unit_ == "gaussian":
+            # Gaussian units of unit variance model standardized data (Hinton 2010, 13.2)
+            self.input_mean_, self.input_scale_ = standardization(
+                X, check_weights(sample_weight, X))
+        X = self._scaled_input(X)
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         values = {name: per_layer(getattr(self, name), len(sizes), name, self)
                   for name in RBM_SETTINGS}
@@ -257,6 +273,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         H = validate_X(self, X, accept_sparse=sparse_format(self, X, self.visible_unit_),
                        reset=False)
         warn_binary_visible_range(H, self)
+        H = self._scaled_input(H)
         with layer_range_warnings_silenced():
             for rbm in self.estimators_:
                 H = rbm.transform(H)
@@ -298,16 +315,28 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             p = visible_mean(h, W, b, rbm._visible)
             last = i == len(below) - 1
             h = p if (last and mean) else sample_units(p, rng, rbm._visible)
-        return h
+        if getattr(self, "input_mean_", None) is None:
+            return h
+        return h * self.input_scale_ + self.input_mean_  # back to the data's units
+
+    def _scaled_input(self, X):
+        """``X`` in the units of the bottom RBM (standardized by ``'auto'``)."""
+        mean = getattr(self, "input_mean_", None)
+        if mean is None:
+            return X
+        return scaled(astype(X, mean.dtype, copy=False), mean, self.input_scale_)
 
     def _encoder_layers(self):
         """``[(coef (n_in, n_out), intercept, activation), ...]`` of the up-pass,
         bottom first: the layers a deep estimator can start from."""
         check_is_fitted(self)
-        return [
-            (*rbm._layer_params()[:2], "logistic" if rbm.hidden_unit == "bernoulli" else "identity")
+        layers = [
+            [*rbm._layer_params()[:2], "logistic" if rbm.hidden_unit == "bernoulli" else "identity"]
             for rbm in self.estimators_
         ]
+        if getattr(self, "input_mean_", None) is not None:  # layers take X as given
+            layers[0][:2] = fold_scaling(*layers[0][:2], self.input_mean_, self.input_scale_)
+        return [tuple(layer) for layer in layers]
 
     @property
     def _n_features_out(self):

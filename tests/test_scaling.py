@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from skdeep._kernels.scaling import fold_scaling, scaled, unfold_scaling, unit_interval_scaling
+from skdeep._kernels.scaling import (
+    fold_scaling,
+    scaled,
+    standardization,
+    unfold_scaling,
+    unit_interval_scaling,
+)
 
 
 def test_folded_layer_of_raw_input_equals_layer_of_scaled_input():
@@ -21,3 +27,15 @@ def test_folded_layer_of_raw_input_equals_layer_of_scaled_input():
     W_back, b_back = unfold_scaling(W_raw, b_raw, low, span)
     np.testing.assert_allclose(W_back, W, rtol=1e-12)
     np.testing.assert_allclose(b_back, b, rtol=1e-9, atol=1e-9)
+
+
+def test_weighted_standardization_equals_repeated_rows():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(8, 3)) * [1.0, 100.0, 0.0] + [0.0, 5.0, 2.0]
+    weights = np.array([1, 2, 0, 3, 1, 1, 2, 1])
+    mean, scale = standardization(X, weights.astype(float))
+    repeated = np.repeat(X, weights, axis=0)
+    np.testing.assert_allclose(mean, repeated.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(scale[:2], repeated.std(axis=0)[:2], rtol=1e-12)
+    assert scale[2] == 1.0  # a constant column
+    np.testing.assert_allclose(standardization(X)[1][:2], X.std(axis=0)[:2], rtol=1e-12)

@@ -1,9 +1,9 @@
-"""Min-max scaling of a network's input, folded into its first layer.
+"""Column-wise affine scaling of a network's input, folded into its first layer.
 
 A network fitted on ``x_s = (x - m) / r`` (each column scaled to [0, 1] by its
-training minimum ``m`` and range ``r``) computes the same first-layer
-pre-activation on raw ``x`` with ``W / r`` and ``b - (m / r) W``:
-``x_s W + b = x (W / r) + b - (m / r) W``.
+training minimum ``m`` and range ``r``, or standardized by its mean and
+standard deviation) computes the same first-layer pre-activation on raw ``x``
+with ``W / r`` and ``b - (m / r) W``: ``x_s W + b = x (W / r) + b - (m / r) W``.
 """
 
 from .backend import get_namespace
@@ -17,6 +17,21 @@ def unit_interval_scaling(*arrays):
     high = xp.max(xp.stack([xp.max(a, axis=0) for a in arrays]), axis=0)
     span = high - low
     return low, xp.where(span > 0, span, xp.ones_like(span))
+
+
+def standardization(X, sample_weight=None):
+    """``(m, r)``: the columns' (weighted) mean and standard deviation (a
+    deviation of 0, a constant column, counts as 1)."""
+    xp = get_namespace(X)
+    if sample_weight is None:
+        m = xp.mean(X, axis=0)
+        var = xp.mean((X - m) ** 2, axis=0)
+    else:
+        w = sample_weight[:, None] / xp.sum(sample_weight)
+        m = xp.sum(w * X, axis=0)
+        var = xp.sum(w * (X - m) ** 2, axis=0)
+    r = xp.sqrt(var)
+    return m, xp.where(r > 0, r, xp.ones_like(r))
 
 
 def scaled(X, m, r):
