@@ -232,11 +232,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = validate_X(self, X, accept_sparse=sparse_format(self, X), reset=True)
         self.visible_unit_ = resolve_visible_unit(self, X)
         warn_binary_visible_range(X, self)
+        weights = check_weights(sample_weight, X)
         self.input_mean_, self.input_scale_ = None, None
         if self.visible_unit == "auto" and self.visible_unit_ == "gaussian":
             # Gaussian units of unit variance model standardized data (Hinton 2010, 13.2)
-            self.input_mean_, self.input_scale_ = standardization(
-                X, check_weights(sample_weight, X))
+            self.input_mean_, self.input_scale_ = standardization(X, weights)
         X = self._scaled_input(X)
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         values = {name: per_layer(getattr(self, name), len(sizes), name, self)
@@ -250,8 +250,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             first_visible=self.visible_unit_,
         )
         self.estimators_ = pretrain_layers(X, learners, verbose=self.verbose,
-                                           sample_weight=check_weights(sample_weight, X),
-                                           owner=self, rate_parameter="learning_rate")
+                                           sample_weight=weights, owner=self,
+                                           rate_parameter="learning_rate")
         return self
 
     def transform(self, X):
@@ -324,7 +324,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         mean = getattr(self, "input_mean_", None)
         if mean is None:
             return X
-        return scaled(astype(X, mean.dtype, copy=False), mean, self.input_scale_)
+        return scaled(X, mean, self.input_scale_)
 
     def _encoder_layers(self):
         """``[(coef (n_in, n_out), intercept, activation), ...]`` of the up-pass,

@@ -387,11 +387,9 @@ class BaseDeepNetwork(BaseEstimator):
         low, span = getattr(self, "input_min_", None), getattr(self, "input_scale_", None)
         if low is None:
             return X, unlabeled
-        X = scaled(astype(X, low.dtype, copy=False), low, span)
         if unlabeled is not None:
-            unlabeled = (scaled(astype(unlabeled[0], low.dtype, copy=False), low, span),
-                         unlabeled[1])
-        return X, unlabeled
+            unlabeled = (scaled(unlabeled[0], low, span), unlabeled[1])
+        return scaled(X, low, span), unlabeled
 
     def _fold_input_scaling(self, unfold=False):
         """Fold the input scaling into the first layer, so that ``coefs_`` take

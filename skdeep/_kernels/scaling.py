@@ -6,7 +6,7 @@ standard deviation) computes the same first-layer pre-activation on raw ``x``
 with ``W / r`` and ``b - (m / r) W``: ``x_s W + b = x (W / r) + b - (m / r) W``.
 """
 
-from .backend import get_namespace
+from .backend import astype, get_namespace
 
 
 def unit_interval_scaling(*arrays):
@@ -35,8 +35,8 @@ def standardization(X, sample_weight=None):
 
 
 def scaled(X, m, r):
-    """``(X - m) / r``."""
-    return (X - m) / r
+    """``(X - m) / r``, in the dtype of ``m`` (the fitted model's)."""
+    return (astype(X, m.dtype, copy=False) - m) / r
 
 
 def fold_scaling(W, b, m, r):
