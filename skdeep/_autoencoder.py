@@ -32,6 +32,7 @@ from ._training import (
     MIN_UPDATES,
     History,
     UnsupervisedFitMixin,
+    auto_setting,
     in_unit_interval,
     momentum_at,
     run_epochs,
@@ -71,8 +72,7 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
 
     def _check_range(self, X):
         if self.reconstruction_loss_ == "cross_entropy":
-            setting = f"loss={self.loss!r}" + (" (cross-entropy)" if self.loss == "auto" else "")
-            warn_outside_unit_interval(X, self, setting,
+            warn_outside_unit_interval(X, self, auto_setting("loss", self.loss, "cross-entropy"),
                                        "Use loss='squared_error' for real-valued data")
 
     def _validate_X(self, X, method):

@@ -55,7 +55,6 @@ from ._rbm import generator_for
 from ._training import (
     History,
     decayed_learning_rate,
-    in_unit_interval,
     run_epochs,
 )
 
@@ -271,8 +270,6 @@ class BaseDeepNetwork(BaseEstimator):
                     f"{X.shape[1]} features gives {list(zip([X.shape[1], *sizes], sizes))}."
                 )
         new_sizes = sizes[len(layers):]
-        self.visible_unit_ = resolve_visible_unit(
-            self, X, *(() if unlabeled is None else (unlabeled[0],)))
         self.pretrained_layers_ = []
         if new_sizes and self.pretraining is not None:
             inputs, weights = X, sample_weight
@@ -350,7 +347,8 @@ class BaseDeepNetwork(BaseEstimator):
         first = not ((incremental or self.warm_start) and hasattr(self, "coefs_"))
         X, Y, w, unlabeled = self._validate_targets(X, y, first, classes, sample_weight)
         if first and hasattr(self, "visible_unit"):
-            self.input_min_, self.input_scale_ = self._input_scaling(X, unlabeled)
+            self.visible_unit_, self.input_min_, self.input_scale_ = self._input_units(
+                X, unlabeled)
         X, unlabeled = self._scaled_input(X, unlabeled)
         if first or not incremental:
             self._rng = generator_for(self.random_state, X)
@@ -370,17 +368,18 @@ class BaseDeepNetwork(BaseEstimator):
             self._fold_input_scaling()
         return self
 
-    def _input_scaling(self, X, unlabeled):
-        """``(input_min_, input_scale_)``: with ``visible_unit='auto'``, dense
-        input outside [0, 1] (the unlabeled rows' included) is fitted scaled to
-        [0, 1], the inputs the binary units and the defaults were chosen for;
-        ``(None, None)`` otherwise (transferred layers take ``X`` as given)."""
+    def _input_units(self, X, unlabeled):
+        """``(visible_unit_, input_min_, input_scale_)``: the input units for
+        the training rows (the unlabeled ones included); where
+        ``visible_unit='auto'`` would take Gaussian units for the bottom of the
+        network, binary units on the rows scaled to [0, 1] by their range, the
+        inputs the defaults were chosen for (transferred layers take ``X`` as
+        given)."""
         arrays = [X] + ([] if unlabeled is None else [unlabeled[0]])
-        if (self.visible_unit != "auto" or self.init_layers is not None
-                or any(hasattr(a, "tocsr") for a in arrays)
-                or all(in_unit_interval(a) for a in arrays)):
-            return None, None
-        return unit_interval_scaling(*arrays)
+        unit = resolve_visible_unit(self, *arrays)
+        if unit == "gaussian" and self.visible_unit == "auto" and self.init_layers is None:
+            return "bernoulli", *unit_interval_scaling(*arrays)
+        return unit, None, None
 
     def _scaled_input(self, X, unlabeled):
         """``X`` and the unlabeled rows in the units the network is trained in."""

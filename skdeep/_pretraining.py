@@ -20,6 +20,7 @@ from ._kernels.optimizers import DEFAULT_LEARNING_RATES
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, check_dense, rng_from
 from ._training import (
     DivergenceError,
+    auto_setting,
     in_unit_interval,
     layer_range_warnings_silenced,
     warn_outside_unit_interval,
@@ -311,9 +312,7 @@ def warn_binary_visible_range(X, estimator):
     """Warn, naming ``visible_unit``, when the binary input units that
     ``estimator`` fitted (``visible_unit_``) see values outside [0, 1]."""
     if estimator.visible_unit_ == "bernoulli":
-        setting = f"visible_unit={estimator.visible_unit!r}"
-        if estimator.visible_unit == "auto":
-            setting += " (binary input units)"
+        setting = auto_setting("visible_unit", estimator.visible_unit, "binary input units")
         # Gaussian units take no sparse matrix
         remedy = None if hasattr(X, "tocsr") else "Set visible_unit='gaussian' for real-valued data"
         warn_outside_unit_interval(X, estimator, setting, remedy)

@@ -90,6 +90,12 @@ def _within_unit_interval(bounds):
         bounds[0] >= -UNIT_INTERVAL_SLACK and bounds[1] <= 1 + UNIT_INTERVAL_SLACK)
 
 
+def auto_setting(parameter, value, chosen):
+    """The ``setting`` a range warning names: ``parameter=value``, and for
+    ``'auto'`` what it ``chosen`` for the training data."""
+    return f"{parameter}={value!r}" + (f" ({chosen})" if value == "auto" else "")
+
+
 def warn_outside_unit_interval(X, estimator, setting, remedy):
     """Warn once when ``X`` (dense or sparse) has values outside [0, 1].
 

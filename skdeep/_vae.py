@@ -37,6 +37,7 @@ from ._rbm import SAMPLE_CONSTRAINTS, generator_for, rng_from
 from ._training import (
     History,
     UnsupervisedFitMixin,
+    auto_setting,
     in_unit_interval,
     run_epochs,
     warn_outside_unit_interval,
@@ -93,10 +94,8 @@ def check_range(estimator, X):
     """Warn when the fitted Bernoulli likelihood (``likelihood_``) is given
     values outside [0, 1]."""
     if estimator.likelihood_ == "bernoulli":
-        setting = f"likelihood={estimator.likelihood!r}"
-        if estimator.likelihood == "auto":
-            setting += " (Bernoulli)"
-        warn_outside_unit_interval(X, estimator, setting,
+        warn_outside_unit_interval(X, estimator,
+                                   auto_setting("likelihood", estimator.likelihood, "Bernoulli"),
                                    "Use likelihood='gaussian' for real-valued data")
 
 
