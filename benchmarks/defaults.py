@@ -295,29 +295,35 @@ def _run_inputs(sets):
             row(f"{name} {scaler[:3]}", [ours, binary, gaussian, peer, ours - peer])
     header("standardized inputs: DBNAutoencoder squared error per held-out row (3-fold CV)",
            ["code", "skdeep", "cross-ent.", "PCA", "ratio"])
-    for name in [n for n in sets if n in AUTOENCODER or "*" + n in AUTOENCODER]:
-        loader, code = AUTOENCODER.get(name, AUTOENCODER.get("*" + name))
-        X, _ = loader()
-        cv = KFold(3, shuffle=True, random_state=SEED)
-        layers = autoencoder_layers(X.shape[1], code)
-        scores = [-cv_scores(model, X, None, cv, scoring=reconstruction_error,
-                             scaler="standardized")[0]
-                  for model in (DBNAutoencoder(layers, random_state=SEED),
-                                DBNAutoencoder(layers, loss="cross_entropy", random_state=SEED),
-                                PCA(code, random_state=SEED))]
-        row(name, [str(code), *scores, scores[0] / scores[2]])
+    _standardized_reconstruction_rows(sets, lambda n_features, code: (code, [
+        DBNAutoencoder(autoencoder_layers(n_features, code), random_state=SEED),
+        DBNAutoencoder(autoencoder_layers(n_features, code), loss="cross_entropy",
+                       random_state=SEED),
+        PCA(code, random_state=SEED)]))
     header("standardized inputs: VariationalAutoencoder() squared error per held-out row "
            "(3-fold CV)", ["code", "skdeep", "bernoulli", "PCA", "ratio"])
     code = VariationalAutoencoder().n_components
-    for name in [n for n in sets if n in AUTOENCODER or "*" + n in AUTOENCODER]:
-        X, _ = AUTOENCODER.get(name, AUTOENCODER.get("*" + name))[0]()
+    _standardized_reconstruction_rows(sets, lambda n_features, _: (code, [
+        VariationalAutoencoder(random_state=SEED),
+        VariationalAutoencoder(likelihood="bernoulli", random_state=SEED),
+        PCA(code, random_state=SEED)]))
+
+
+def _standardized_reconstruction_rows(sets, models):
+    """For each autoencoder set among ``sets``, one row: the held-out error on
+    standardized rows of ``models(n_features, set's code) -> (code, [skdeep,
+    former default, PCA])``."""
+    for name in sets:
+        loader, code = AUTOENCODER.get(name) or AUTOENCODER.get("*" + name) or (None, None)
+        if loader is None:
+            continue
+        X, _ = loader()
+        code, estimators = models(X.shape[1], code)
         cv = KFold(3, shuffle=True, random_state=SEED)
         scores = [_or_diverged(lambda: -cv_scores(model, X, None, cv,
                                                   scoring=reconstruction_error,
                                                   scaler="standardized")[0])
-                  for model in (VariationalAutoencoder(random_state=SEED),
-                                VariationalAutoencoder(likelihood="bernoulli", random_state=SEED),
-                                PCA(code, random_state=SEED))]
+                  for model in estimators]
         ratio = scores[0] / scores[2] if isinstance(scores[0], float) else "-"
         row(name, [str(code), *scores, ratio])
 
