@@ -37,6 +37,7 @@ from ._kernels.rbm import sample_units, visible_mean
 from ._kernels.scaling import fold_scaling, scaled, standardization
 from ._pretraining import (
     check_hidden_layer_sizes,
+    learner_activations,
     make_layer_learners,
     per_layer,
     pretrain_layers,
@@ -331,7 +332,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         bottom first: the layers a deep estimator can start from."""
         check_is_fitted(self)
         layers = [
-            [*rbm._layer_params()[:2], "logistic" if rbm.hidden_unit == "bernoulli" else "identity"]
+            [*rbm._layer_params()[:2], learner_activations(rbm)[0]]
             for rbm in self.estimators_
         ]
         if getattr(self, "input_mean_", None) is not None:  # layers take X as given

@@ -46,6 +46,7 @@ from ._kernels.scaling import fold_scaling, scaled, unfold_scaling, unit_interva
 from ._pretraining import (
     PRETRAINING,
     check_hidden_layer_sizes,
+    encoding_layers,
     make_layer_learners,
     pretrain_layers,
     resolve_visible_unit,
@@ -288,8 +289,8 @@ class BaseDeepNetwork(BaseEstimator):
                 random_state=rng, first_visible=visible, activation=activation)
             self.pretrained_layers_ = pretrain_layers(inputs, learners, verbose=self.verbose,
                                                       sample_weight=weights, owner=self)
-            for learner in self.pretrained_layers_:
-                W, c, _ = learner._layer_params()
+            for W, c in encoding_layers(self.pretrained_layers_,
+                                        [activation] * len(self.pretrained_layers_)):
                 layers.append((astype(W, dtype), astype(c, dtype), activation))
         n_in = layers[-1][0].shape[1] if layers else X.shape[1]
         for n_out in sizes[len(layers):]:
@@ -650,7 +651,12 @@ default='auto'
         pre-training (autoencoder learners) and fine-tuning. 'auto' is
         'logistic' with ``pretraining='rbm'`` (an RBM's hidden units are
         binary) and 'relu' otherwise: logistic nets stall at chance on some
-        data sets where rectifier nets learn.
+        data sets where rectifier nets learn. Other units under RBM
+        pre-training start from the RBMs' logistic units matched to them
+        (tanh exactly, as ``tanh(z / 2) = 2 sigma(z) - 1``; rectifiers by the
+        logistic's tangent at 0, ``sigma(z) ~ 1/2 + z/4``), not from the RBM
+        weights as they are, which leave rectifiers with negative biases dead
+        (breast cancer: 0.63 accuracy, the majority class, against 0.94).
     init : {'auto', 'xavier', 'lecun', 'he'}, default='auto'
         Random initialisation of the output layer and, with
         ``pretraining=None``, of the hidden layers. 'auto' is 'he' for

@@ -9,11 +9,13 @@ from ._autoencoder import (
 )
 from ._compat import _fit_context
 from ._deep import BaseDeepNetwork
+from ._kernels.activations import matched_layers
 from ._kernels.backend import astype, contiguous, mean
 from ._pretraining import (
     AUTOENCODER_PRETRAIN_UPDATES,
     check_hidden_layer_sizes,
     layer_weights,
+    learner_activations,
     make_layer_learners,
     pretrain_layers,
 )
@@ -83,7 +85,11 @@ default='auto'
         RBM pre-training (Hinton & Salakhutdinov's binary units) and 'relu'
         otherwise: rectifiers lowered the held-out error of
         ``benchmarks/defaults.py`` on every data set (MNIST-5000, code 30: 8.24
-        against 10.13 for logistic units).
+        against 10.13 for logistic units). Other units under RBM
+        pre-training start from the RBMs' logistic units matched to them
+        (tanh exactly, as ``tanh(z / 2) = 2 sigma(z) - 1``; rectifiers by the
+        logistic's tangent at 0), not from the RBM weights as they are, which
+        would leave rectifiers with negative biases dead.
     init : {'auto', 'xavier', 'lecun', 'he'}, default='auto'
         Random initialisation with ``pretraining=None``; 'auto' suits each
         layer's units: 'he' for rectifiers, 'xavier' otherwise.
@@ -349,10 +355,17 @@ default='auto'
         self.pretrained_layers_ = self._pretrain(X, sizes, sample_weight)
         if self.pretrained_layers_:
             coefs, hidden, visible = layer_weights(self.pretrained_layers_)
-            encoder = [(astype(W, dtype), astype(c, dtype)) for W, c in zip(coefs, hidden)]
-            # copies: fine-tuning leaves the pre-trained learners as they were
-            decoder = [(contiguous(astype(W.T, dtype)), astype(b, dtype))
-                       for W, b in zip(coefs[::-1], visible[::-1])]
+            units = [learner_activations(learner) for learner in self.pretrained_layers_]
+            # the unrolled stack, matched to the units it gets: copies, so
+            # fine-tuning leaves the pre-trained learners as they were
+            layers = matched_layers(
+                [(W, c, unit) for W, c, (unit, _) in zip(coefs, hidden, units)]
+                + [(W.T, b, unit) for W, b, (_, unit) in zip(coefs[::-1], visible[::-1],
+                                                             units[::-1])],
+                activations)
+            encoder = [(astype(W, dtype), astype(c, dtype)) for W, c in layers[: len(sizes)]]
+            decoder = [(contiguous(astype(W, dtype)), astype(b, dtype))
+                       for W, b in layers[len(sizes):]]
         else:
             widths = [X.shape[1], *sizes, *sizes[-2::-1], X.shape[1]]
             layers = [self._init(act)(n_in, n_out, self._rng, dtype, like=X)

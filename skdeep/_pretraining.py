@@ -14,8 +14,9 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import clone
 
-from ._autoencoder import Autoencoder
+from ._autoencoder import RECONSTRUCTION_LOSSES, Autoencoder
 from ._compat import validate_parameter_constraints
+from ._kernels.activations import matched_layers
 from ._kernels.optimizers import DEFAULT_LEARNING_RATES
 from ._rbm import BernoulliRBM, GaussianBernoulliRBM, check_dense, rng_from
 from ._training import (
@@ -283,6 +284,24 @@ def pretrain_layers(X, learners, *, verbose=0, sample_weight=None, updates=PRETR
                 flush=True,
             )
     return fitted
+
+
+def learner_activations(learner):
+    """``(hidden, visible)``: the activations of a fitted layer learner's
+    hidden units and of its reconstruction. An RBM's binary units are
+    logistic, its Gaussian units linear."""
+    if hasattr(learner, "hidden_unit"):
+        return tuple("logistic" if unit == "bernoulli" else "identity"
+                     for unit in (learner.hidden_unit, learner._visible))
+    return learner.activation, RECONSTRUCTION_LOSSES[learner.reconstruction_loss_][1]
+
+
+def encoding_layers(learners, activations):
+    """``[(coef, intercept), ...]``: the fitted learners' up-pass as layers of
+    units ``activations``, matched to the units each learner trained
+    (:func:`~skdeep._kernels.activations.matched_layers`)."""
+    return matched_layers([(*learner._layer_params()[:2], learner_activations(learner)[0])
+                           for learner in learners], activations)
 
 
 def layer_weights(learners):

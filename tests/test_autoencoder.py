@@ -191,6 +191,19 @@ def test_dbn_autoencoder_unrolls_transposed_pretrained_weights(digits, pretraini
         assert [lr.learning_rate for lr in learners] == [0.1, 0.1, 0.001]
 
 
+def test_dbn_autoencoder_rbm_stack_unrolls_into_tanh_units_exactly(digits):
+    # tanh(z / 2) = 2 sigma(z) - 1: the unrolled tanh net codes and reconstructs
+    # as the logistic one; the RBM weights taken unchanged (the former
+    # unrolling) started at a reconstruction error several times as large
+    X = digits[0][:300]
+    params = dict(hidden_layer_sizes=(16, 8, 2), pretraining="rbm", pretrain_n_iter=3,
+                  random_state=0)
+    logistic, tanh = (unrolled(X, activation=act, **params) for act in ("logistic", "tanh"))
+    assert tanh.activations_ == ["tanh", "tanh", "identity", "tanh", "tanh", "logistic"]
+    assert_allclose(tanh.transform(X), logistic.transform(X), rtol=1e-10)
+    assert_allclose(tanh.score(X), logistic.score(X), rtol=1e-10)
+
+
 def test_dbn_autoencoder_gaussian_bottom_for_squared_error(digits):
     X = digits[0][:200]
     X = (X - X.mean(0)) / (X.std(0) + 0.1)

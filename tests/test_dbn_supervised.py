@@ -83,6 +83,33 @@ def test_frozen_pretrained_layer_is_the_pretrained_one(digits_split):
     assert not np.allclose(clf.coefs_[1], W2)  # the unfrozen layer moved
 
 
+def test_rbm_layers_start_tanh_units_where_logistic_units_start(digits_split):
+    # tanh(z / 2) = 2 sigma(z) - 1: with the pre-trained layers frozen, the
+    # tanh network's hidden units are the logistic network's, mapped to [-1, 1]
+    X_train, X_test, y_train, _ = digits_split
+    hidden = {}
+    for activation in ("logistic", "tanh"):
+        clf = DBNClassifier(hidden_layer_sizes=(32, 16), pretraining="rbm",
+                            activation=activation, n_frozen_layers=2, **FAST)
+        quiet(clf, X_train, y_train)
+        W, b, acts = zip(*clf._encoder_layers())
+        assert acts == (activation, activation)
+        hidden[activation] = forward(X_test, list(W), list(b), list(acts)).output
+    np.testing.assert_allclose(hidden["tanh"], 2 * hidden["logistic"] - 1, atol=1e-12)
+
+
+def test_rbm_layers_under_rectifiers_are_not_dead(rng):
+    # RBM hidden biases are mostly negative: taken unchanged by rectifier
+    # units, every unit was off on every row and the regressor learned nothing
+    # (R^2 0.00 here); matched to the logistic units, it fits the linear target
+    X = rng.random((300, 5))
+    y = 1000 * X @ rng.standard_normal(5) + 5000
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    reg = DBNRegressor(pretraining="rbm", activation="relu", random_state=0).fit(X_train, y_train)
+    assert np.mean(reg.pretrained_layers_[0].intercept_hidden_ < 0) > 0.5  # as described
+    assert reg.score(X_test, y_test) > 0.9
+
+
 def test_transfer_from_dbn_keeps_frozen_layers_and_source(small_dbn, digits_split):
     X_train, X_test, y_train, y_test = digits_split
     W, c, _ = small_dbn.estimators_[0]._layer_params()

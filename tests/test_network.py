@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from finite_differences import numerical_gradient
-from skdeep._kernels.activations import ACTIVATIONS, DERIVATIVES
+from skdeep._kernels.activations import ACTIVATIONS, DERIVATIVES, matched_layers
 from skdeep._kernels.init import INITS
 from skdeep._kernels.losses import LOSSES, output_delta
 from skdeep._kernels.network import (
@@ -266,3 +266,57 @@ def test_forward_preserves_float32(rng):
                                          rng=rng, alpha=0.1)
     assert np.isfinite(value)
     assert all(g.dtype == np.float32 for g in grads.as_list())
+
+
+def _logistic_stack(rng, widths, scale):
+    """Layers of logistic units with a linear top layer (an RBM stack with a
+    Gaussian code), weights and biases of size ``scale``."""
+    return [(scale * rng.standard_normal((n_in, n_out)), scale * rng.standard_normal(n_out),
+             "logistic" if i < len(widths) - 2 else "identity")
+            for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:]))]
+
+
+def _forward(X, layers, activations):
+    return forward(X, [W for W, _ in layers], [b for _, b in layers], activations).output
+
+
+def test_matched_tanh_layers_compute_the_logistic_stack(rng):
+    # tanh(z / 2) = 2 sigma(z) - 1: the matched net is the logistic one, exactly
+    stack = _logistic_stack(rng, [5, 6, 4, 3], scale=2.0)
+    X = rng.random((7, 5))
+    expected = _forward(X, [(W, b) for W, b, _ in stack], ["logistic", "logistic", "identity"])
+    matched = matched_layers(stack, ["tanh", "tanh", "identity"])
+    np.testing.assert_allclose(_forward(X, matched, ["tanh", "tanh", "identity"]), expected,
+                               rtol=1e-12)
+    # the hidden units are 2 sigma - 1 of the logistic ones
+    np.testing.assert_allclose(_forward(X, matched[:1], ["tanh"]),
+                               2 * _forward(X, [stack[0][:2]], ["logistic"]) - 1, rtol=1e-12)
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "identity"])
+def test_matched_rectifier_layers_follow_the_logistic_stack_near_zero(activation, rng):
+    # sigma(z) = 1/2 + z/4 - z^3/48 + ...: with |z| < 0.05 the units differ by < 3e-6
+    stack = _logistic_stack(rng, [5, 6, 4, 3], scale=0.005)
+    X = rng.random((7, 5))
+    expected = _forward(X, [(W, b) for W, b, _ in stack], ["logistic", "logistic", "identity"])
+    matched = matched_layers(stack, [activation, activation, "identity"])
+    np.testing.assert_allclose(_forward(X, matched, [activation, activation, "identity"]),
+                               expected, atol=1e-6)
+    # the logistic units' weights as they are leave every rectifier off where
+    # the biases are below the inputs' reach; the matched ones turn them on
+    W, b, _ = stack[0]
+    dead = (W, b - 1.0)
+    H = _forward(X, matched_layers([(*dead, "logistic")], [activation]), [activation])
+    assert np.all(H > 0.2)
+    assert np.all(_forward(X, [dead], ["relu"]) == 0)
+
+
+def test_matched_layers_keep_logistic_layers_and_dtype(rng):
+    stack = [(W.astype(np.float32), b.astype(np.float32), unit)
+             for W, b, unit in _logistic_stack(rng, [4, 3, 2], scale=1.0)]
+    matched = matched_layers(stack, ["logistic", "identity"])
+    for (W, b, _), (W_m, b_m) in zip(stack, matched):
+        assert W_m.dtype == b_m.dtype == np.float32
+        np.testing.assert_array_equal(W_m, W)
+        np.testing.assert_array_equal(b_m, b)
+        assert W_m is not W

@@ -108,3 +108,42 @@ DERIVATIVES = {
 
 #: the activations a hidden layer may use (softmax is an output activation only)
 HIDDEN_ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "leaky_relu")
+
+#: ``(scale, shift, gain, offset)`` with ``f(scale * z + shift) ~ gain *
+#: sigma(z) + offset`` for each hidden activation ``f``: exact for tanh
+#: (tanh(z / 2) = 2 sigma(z) - 1) and, for the piecewise-linear units, the
+#: tangent of the logistic at 0 (sigma(z) ~ 1/2 + z/4 where |z| < 2)
+LOGISTIC_EQUIVALENTS = {
+    "logistic": (1.0, 0.0, 1.0, 0.0),
+    "tanh": (0.5, 0.0, 2.0, -1.0),
+    "relu": (0.25, 0.5, 1.0, 0.0),
+    "leaky_relu": (0.25, 0.5, 1.0, 0.0),
+    "identity": (0.25, 0.5, 1.0, 0.0),
+}
+
+
+def matched_layers(layers, activations):
+    """Layers of logistic (or linear) units re-expressed for other units.
+
+    ``layers`` is ``[(W, b, unit), ...]``, bottom first, where ``unit`` is
+    'logistic' or 'identity' (the binary or Gaussian hidden units of RBMs);
+    ``activations`` are the units the layers get instead. Each logistic
+    layer taking ``f`` units is rescaled by :data:`LOGISTIC_EQUIVALENTS` so
+    that its units compute (an affine map of) the logistic units' values, and
+    the layer above takes that affine map back out of its input, so the
+    network computes what the stack of logistic units did (exactly for tanh,
+    to first order for the rectifiers; a rectifier layer fed the logistic
+    weights unchanged would be dead wherever their biases are negative).
+    Returns ``[(W, b), ...]``.
+    """
+    gain, offset = 1.0, 0.0  # the input rows are as the bottom layer saw them
+    matched = []
+    for (W, b, unit), activation in zip(layers, activations):
+        # its input is now u = gain * h + offset for the h it was trained on:
+        # h W + b = u (W / gain) + b - (offset / gain) 1 W
+        W = W / gain
+        b = b - offset * get_namespace(W).sum(W, axis=0)
+        scale, shift, gain, offset = (
+            LOGISTIC_EQUIVALENTS[activation] if unit == "logistic" else (1.0, 0.0, 1.0, 0.0))
+        matched.append((scale * W, scale * b + shift))
+    return matched
