@@ -397,10 +397,13 @@ class BaseDeepNetwork(BaseEstimator):
         low, span = getattr(self, "input_min_", None), getattr(self, "input_scale_", None)
         if low is None:
             return
-        W, b = (unfold_scaling if unfold else fold_scaling)(
-            self.coefs_[0], self.intercepts_[0], low, span)
-        self.coefs_[0][...] = W  # in place: the optimizer holds these arrays
-        self.intercepts_[0][...] = b
+        self._set_layer(0, *(unfold_scaling if unfold else fold_scaling)(
+            self.coefs_[0], self.intercepts_[0], low, span))
+
+    def _set_layer(self, i, W, b):
+        """Write layer ``i``'s weights in place: the optimizer holds these arrays."""
+        self.coefs_[i][...] = W
+        self.intercepts_[i][...] = b
 
     def _validation_split(self, X, Y, w):
         """``(X, Y, w, (X_val, Y_val, w_val))``: the ``early_stopping`` split,

@@ -11,6 +11,14 @@ from ._compat import _fit_context
 from ._deep import BaseDeepNetwork
 from ._kernels.activations import matched_layers
 from ._kernels.backend import astype, contiguous, mean
+from ._kernels.scaling import (
+    common_scale_standardization,
+    fold_output_scaling,
+    fold_scaling,
+    scaled,
+    unfold_output_scaling,
+    unfold_scaling,
+)
 from ._pretraining import (
     AUTOENCODER_PRETRAIN_UPDATES,
     check_hidden_layer_sizes,
@@ -55,7 +63,12 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         standardized real-valued data. 'auto' takes cross-entropy when every
         training value is in [0, 1] and squared error otherwise (on
         standardized digits a held-out error of 15.7 against 67.0 for
-        cross-entropy, and PCA's 39.5 at the same code).
+        cross-entropy, and PCA's 39.5 at the same code). Squared error is
+        fitted on ``X`` centred by its column means and divided by one scale,
+        the root mean square of the columns' deviations (``input_mean_``,
+        ``input_scale_``, folded into the first and last layers): the same
+        minimiser in units of mean variance 1, which the step sizes and
+        Gaussian input units are made for, so ``1000 * X`` fits as ``X``.
     pretrain_n_iter : int or 'auto', default='auto'
         Pre-training epochs per layer; 'auto' gives each layer at least 4000
         minibatch updates and 10 epochs, at most 200 epochs (Hinton &
@@ -146,6 +159,15 @@ default='auto'
         shape (n_in, n_out).
     reconstruction_loss_ : {'cross_entropy', 'squared_error'}
         The loss fitted (``loss``, with 'auto' resolved).
+    input_mean_ : ndarray of shape (n_features_in_,) or None
+        With squared error, the column means the training rows were centred
+        by; None with cross-entropy.
+    input_scale_ : ndarray of shape (n_features_in_,) or None
+        With squared error, the one scale they were divided by (the root mean
+        square of the columns' standard deviations, repeated for each column).
+        ``coefs_`` have the scaling folded in and take and give ``X``'s units;
+        ``loss_curve_`` and ``pretrained_layers_`` are in the scaled units.
+        None with cross-entropy.
     intercepts_ : list of ndarray
         Biases of the unrolled net.
     activations_ : list of str
@@ -336,10 +358,32 @@ default='auto'
         if not first:
             check_fitted_namespace(self, X, "_coef", "partial_fit")
         X = validate_X(self, X, reset=first)
+        w = check_weights(sample_weight, X)
         if first:
             self._resolve_loss(X)
+            # squared error has the same minimiser in any units: fit in units
+            # of mean variance 1, which the learning rates are made for
+            self.input_mean_, self.input_scale_ = (
+                common_scale_standardization(X, w)
+                if self.reconstruction_loss_ == "squared_error" else (None, None))
         self._check_range(X)
-        return X, X, check_weights(sample_weight, X), None
+        if self.input_mean_ is not None:
+            X = scaled(X, self.input_mean_, self.input_scale_)
+        return X, X, w, None
+
+    def _fold_input_scaling(self, unfold=False):
+        """Fold the scaling of squared-error fits into the first and last
+        layers, so that ``coefs_`` take and give ``X``'s units (``unfold``:
+        back to the scaled units, to train on)."""
+        if self.input_mean_ is None:
+            return
+        m, r = self.input_mean_, self.input_scale_
+        bottom = (unfold_scaling if unfold else fold_scaling)(
+            self.coefs_[0], self.intercepts_[0], m, r)
+        top = (unfold_output_scaling if unfold else fold_output_scaling)(
+            self.coefs_[-1], self.intercepts_[-1], m, r)
+        self._set_layer(0, *bottom)
+        self._set_layer(-1, *top)
 
     def _validation_score(self, X, y, sample_weight=None):
         return -mean(squared_errors(X, self._decode(self._encode(X))), sample_weight)

@@ -378,6 +378,55 @@ def test_deep_autoencoder_loss_auto_follows_the_training_data(digits):
     assert ours < 0.7 * cross_error
 
 
+def test_deep_autoencoder_squared_error_fits_alike_in_any_units(digits):
+    """With squared error, DBNAutoencoder fits X centred and divided by one
+    scale, folded into its first and last layers: 1000 X + 5 gives the same
+    code and the same reconstructions in its units; the former fit on such
+    values as given ended at the mean image or diverged."""
+    X = digits[0][:300].copy()
+    X[:, 5] = 0.25  # a constant column
+    small = dict(hidden_layer_sizes=(32, 16, 4), loss="squared_error", max_iter=20,
+                 random_state=0)
+    unit, big = (DBNAutoencoder(**small).fit(Z) for Z in (X, 1000 * X + 5))
+    np.testing.assert_allclose(unit.input_mean_, X.mean(axis=0))
+    deviations = np.delete(X.std(axis=0), 5)
+    np.testing.assert_allclose(unit.input_scale_, np.sqrt(np.sum(deviations ** 2) / 64))
+    np.testing.assert_allclose(big.transform(1000 * X + 5), unit.transform(X), atol=1e-9)
+    np.testing.assert_allclose(big.inverse_transform(big.transform(1000 * X + 5)),
+                               1000 * unit.inverse_transform(unit.transform(X)) + 5,
+                               rtol=1e-9, atol=1e-6)
+    mean_image = np.mean(np.sum((X - X.mean(axis=0)) ** 2, axis=1))
+    assert -unit.score(X) < 0.6 * mean_image
+    assert DBNAutoencoder(**{**small, "loss": "cross_entropy"}).fit(X).input_mean_ is None
+
+
+def test_deep_autoencoder_scaling_survives_partial_fit(digits):
+    """Later partial_fit calls train in the first call's units."""
+    X = 16 * digits[0][:200] - 3
+    model = DBNAutoencoder(hidden_layer_sizes=(16, 4), max_iter=3, shuffle=False,
+                           random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = clone(model).fit(X)
+        stepped = clone(model)
+        for _ in range(3):
+            stepped.partial_fit(X)
+    assert fitted.reconstruction_loss_ == "squared_error"
+    for a, b in zip(fitted.coefs_, stepped.coefs_):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+
+
+def test_deep_autoencoder_rbm_squared_error_learns_unit_interval_data(digits):
+    """Gaussian input units model unit variance: on pixels in [0, 1] (0.27 on
+    average) as given, RBM pre-training with squared error learned weights
+    of 0.002 and the fit ended at the mean image."""
+    X_train, X_test = train_test_split(digits[0], train_size=600, random_state=0)
+    ae = DBNAutoencoder(hidden_layer_sizes=(32, 16, 6), pretraining="rbm",
+                        loss="squared_error", max_iter=30, random_state=0).fit(X_train)
+    mean_image = np.mean(np.sum((X_test - X_train.mean(axis=0)) ** 2, axis=1))
+    assert -ae.score(X_test) < 0.6 * mean_image
+
+
 def test_deep_autoencoder_fitted_with_auto_cross_entropy_warns_outside_it(digits):
     X = digits[0][:100]
     ae = DBNAutoencoder(hidden_layer_sizes=(8, 2), pretrain_n_iter=1, max_iter=2,

@@ -3,9 +3,12 @@
 import numpy as np
 
 from skdeep._kernels.scaling import (
+    common_scale_standardization,
+    fold_output_scaling,
     fold_scaling,
     scaled,
     standardization,
+    unfold_output_scaling,
     unfold_scaling,
     unit_interval_scaling,
 )
@@ -39,3 +42,28 @@ def test_weighted_standardization_equals_repeated_rows():
     np.testing.assert_allclose(scale[:2], repeated.std(axis=0)[:2], rtol=1e-12)
     assert scale[2] == 1.0  # a constant column
     np.testing.assert_allclose(standardization(X)[1][:2], X.std(axis=0)[:2], rtol=1e-12)
+
+
+def test_common_scale_is_the_root_mean_square_deviation_with_weights():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(9, 4)) * [1.0, 30.0, 0.0, 0.1] + [0.0, 5.0, 2.0, -1.0]
+    weights = np.array([1, 2, 0, 3, 1, 1, 2, 1, 4])
+    mean, scale = common_scale_standardization(X, weights.astype(float))
+    repeated = np.repeat(X, weights, axis=0)
+    np.testing.assert_allclose(mean, repeated.mean(axis=0), rtol=1e-12, atol=1e-12)
+    # the constant column counts with a deviation of 0
+    np.testing.assert_allclose(scale, np.full(4, np.sqrt(np.mean(repeated.var(axis=0)))),
+                               rtol=1e-12)
+    assert common_scale_standardization(np.ones((3, 2)))[1].tolist() == [1.0, 1.0]
+
+
+def test_folded_output_layer_gives_raw_units():
+    rng = np.random.default_rng(3)
+    H = rng.normal(size=(6, 3))
+    W, b = rng.normal(size=(3, 4)), rng.normal(size=4)
+    m, r = rng.normal(size=4) * 100, np.full(4, 7.5)
+    W_raw, b_raw = fold_output_scaling(W, b, m, r)
+    np.testing.assert_allclose(H @ W_raw + b_raw, (H @ W + b) * r + m, rtol=1e-12)
+    W_back, b_back = unfold_output_scaling(W_raw, b_raw, m, r)
+    np.testing.assert_allclose(W_back, W, rtol=1e-12)
+    np.testing.assert_allclose(b_back, b, rtol=1e-9, atol=1e-12)

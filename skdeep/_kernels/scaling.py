@@ -4,6 +4,8 @@ A network fitted on ``x_s = (x - m) / r`` (each column scaled to [0, 1] by its
 training minimum ``m`` and range ``r``, or standardized by its mean and
 standard deviation) computes the same first-layer pre-activation on raw ``x``
 with ``W / r`` and ``b - (m / r) W``: ``x_s W + b = x (W / r) + b - (m / r) W``.
+A network whose linear output ``z W + b`` is such an ``x_s`` outputs ``x``
+with ``W r`` and ``b r + m``.
 """
 
 from .backend import astype, get_namespace
@@ -34,6 +36,20 @@ def standardization(X, sample_weight=None):
     return m, xp.where(r > 0, r, xp.ones_like(r))
 
 
+def common_scale_standardization(X, sample_weight=None):
+    """``(m, r)``: the columns' (weighted) means, and for every column one
+    scale, the root mean square of their standard deviations (1 for constant
+    data). Squared error in these units is squared error in ``X``'s divided
+    by ``r ** 2``: the same minimiser, in units of mean variance 1."""
+    xp = get_namespace(X)
+    m, deviation = standardization(X, sample_weight)
+    deviation = xp.where(xp.max(X, axis=0) > xp.min(X, axis=0), deviation,
+                         xp.zeros_like(deviation))  # a constant column has none
+    scale = xp.sqrt(xp.mean(deviation ** 2))
+    scale = scale if float(scale) > 0 else xp.ones_like(scale)
+    return m, xp.ones_like(m) * scale
+
+
 def scaled(X, m, r):
     """``(X - m) / r``, in the dtype of ``m`` (the fitted model's)."""
     return (astype(X, m.dtype, copy=False) - m) / r
@@ -49,3 +65,14 @@ def unfold_scaling(W, b, m, r):
     """Inverse of :func:`fold_scaling`: the layer of raw input ``(W, b)`` as a
     layer of scaled input."""
     return W * r[:, None], b + m @ W
+
+
+def fold_output_scaling(W, b, m, r):
+    """The linear output layer ``(W, b)`` of scaled units as a layer of raw
+    units (``x = x_s r + m``)."""
+    return W * r, b * r + m
+
+
+def unfold_output_scaling(W, b, m, r):
+    """Inverse of :func:`fold_output_scaling`."""
+    return W / r, (b - m) / r
