@@ -26,7 +26,13 @@ from ._kernels.backend import (
 from ._kernels.init import INITS
 from ._kernels.network import forward, loss_and_gradients
 from ._kernels.noise import NOISES
-from ._kernels.optimizers import MOMENTUM_OPTIMIZERS, OPTIMIZERS, make_optimizer
+from ._kernels.optimizers import (
+    AUTOENCODER_LEARNING_RATES,
+    MOMENTUM_OPTIMIZERS,
+    OPTIMIZERS,
+    make_optimizer,
+    resolve_learning_rate,
+)
 from ._rbm import generator_for
 from ._training import (
     MIN_UPDATES,
@@ -228,8 +234,12 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
     optimizer : {'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'rmsprop', \
 'adam', 'radam'}, default='momentum'
         Update rule of the minibatch steps.
-    learning_rate : float, default=0.1
-        Step size.
+    learning_rate : float or 'auto', default='auto'
+        Step size; 'auto' (``learning_rate_``) is 0.1, the former shared
+        step, for every rule but RMSProp, 0.01, and AdaDelta, 1.0
+        (``AUTOENCODER_LEARNING_RATES`` in ``skdeep._kernels.optimizers``): at
+        0.1 their held-out errors on the digits were 2.5 and 3.6 times those
+        at these steps.
     momentum : float in [0, 1) or 'hinton', default=0.9
         Momentum of 'momentum' and 'nesterov'; 'hinton' is 0.5 for 5 epochs,
         then 0.9.
@@ -252,6 +262,8 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         Encoder weights W.
     reconstruction_loss_ : {'cross_entropy', 'squared_error'}
         The loss fitted (``loss``, with 'auto' resolved).
+    learning_rate_ : float
+        The step size used (``learning_rate``, with 'auto' resolved).
     decoder_components_ : ndarray of shape (n_components, n_features)
         Decoder weights W'; only with ``tied=False``.
     intercept_hidden_ : ndarray of shape (n_components,)
@@ -308,7 +320,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         "noise": [StrOptions(set(NOISES)), None],
         "noise_level": [Interval(Real, 0, None, closed="left")],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "n_iter": [Interval(Integral, 0, None, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
     }
@@ -324,7 +336,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         noise=None,
         noise_level=0.25,
         optimizer="momentum",
-        learning_rate=0.1,
+        learning_rate="auto",
         momentum=0.9,
         batch_size=10,
         n_iter=10,
@@ -360,6 +372,8 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         if first:
             self._resolve_loss(X)
         self._check_range(X)
+        self.learning_rate_ = resolve_learning_rate(self.optimizer, self.learning_rate,
+                                                    AUTOENCODER_LEARNING_RATES)
         if first:
             self._initialize(X)
         else:
@@ -376,7 +390,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             return summed
 
         def schedule(epoch):  # settings changed by set_params between calls apply
-            self._optimizer.learning_rate = self.learning_rate
+            self._optimizer.learning_rate = self.learning_rate_
             if self.optimizer in MOMENTUM_OPTIMIZERS:
                 self._optimizer.momentum = momentum_at(self.momentum, epoch)
 
@@ -388,7 +402,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             parameters=params, weights=params[:1] + params[3:],
             product_size=min(self.batch_size, X.shape[0]) * size(self.components_),
             min_updates=None if incremental else MIN_UPDATES,
-            divergence_hint=(f"Lower learning_rate (now {self.learning_rate}) of "
+            divergence_hint=(f"Lower learning_rate (now {self.learning_rate_}) of "
                              f"optimizer={self.optimizer!r}."),
             like=X, sample_weight=weights,
         )
@@ -412,7 +426,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         self._history = History()
 
     def _make_optimizer(self):
-        self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate,
+        self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate_,
                                          momentum_at(self.momentum, 0))
         self._optimizer_name, self._tied = self.optimizer, self.tied
 

@@ -26,6 +26,7 @@ from ._vae import (
     check_finite,
     check_range,
     divergence_hint,
+    resolve_step,
     init_layers,
     network,
     resolve_likelihood,
@@ -91,8 +92,10 @@ default='auto'
     optimizer : {'adam', 'radam', 'rmsprop', 'adagrad', 'adadelta', 'sgd', \
 'momentum', 'nesterov'}, default='adam'
         Stochastic optimizer of the minibatch objective.
-    learning_rate : float, default=1e-3
-        Step size of the optimizer.
+    learning_rate : float or 'auto', default='auto'
+        Step size of the optimizer; 'auto' (``learning_rate_``) is the
+        optimizer's step for the fitted likelihood, as in
+        :class:`VariationalAutoencoder` (0.001 for Adam).
     batch_size : int, default=100
         Rows per minibatch of the bound; the classification term takes
         ``min(batch_size, n_labeled)`` labeled rows per minibatch.
@@ -121,6 +124,8 @@ default='auto'
         Class labels of the labeled rows (never the unlabeled marker).
     likelihood_ : {'bernoulli', 'gaussian', 'gaussian_learned_variance'}
         The likelihood fitted (``likelihood``, with 'auto' resolved).
+    learning_rate_ : float
+        The step size used (``learning_rate``, with 'auto' resolved).
     encoder_coefs_ : list of ndarray
         Weight matrices of q(z | x, y); the first of shape
         (n_features_in_ + n_classes, .), the features' rows then the classes',
@@ -244,7 +249,7 @@ default='auto'
         activation="relu",
         classification_weight=1.0,
         optimizer="adam",
-        learning_rate=1e-3,
+        learning_rate="auto",
         batch_size=100,
         max_iter="auto",
         tol=1e-4,
@@ -321,7 +326,7 @@ default='auto'
             self._initialize(X)
         elif X.dtype != self.encoder_coefs_[0].dtype:
             X = X.astype(self.encoder_coefs_[0].dtype)
-        self._optimizer.learning_rate = self.learning_rate  # set_params between calls
+        self._optimizer.learning_rate = resolve_step(self)  # set_params between calls
         rng = self._rng
         n_classes = len(self.classes_)
         networks = self._encoder(), self._decoder(), self._classifier()
@@ -394,7 +399,7 @@ default='auto'
             [n_features, *classifier_sizes, n_classes], self.activation, self._rng, X)
         # output biases at the data's base rates, as VariationalAutoencoder
         self.decoder_intercepts_[-1][...] = lik.initial_bias(X)
-        self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate)
+        self._optimizer = make_optimizer(self.optimizer, self._params(), resolve_step(self))
         self._history = History()
 
     # ------------------------------------------------------------- the model

@@ -31,7 +31,12 @@ from ._kernels.backend import (
 from ._kernels.draws import permutation
 from ._kernels.init import INITS
 from ._kernels.network import trainable_parameters
-from ._kernels.optimizers import OPTIMIZERS, make_optimizer
+from ._kernels.optimizers import (
+    OPTIMIZERS,
+    VAE_LEARNING_RATES,
+    make_optimizer,
+    resolve_learning_rate,
+)
 from ._pretraining import check_hidden_layer_sizes
 from ._rbm import SAMPLE_CONSTRAINTS, generator_for, rng_from
 from ._training import (
@@ -118,11 +123,21 @@ def check_finite(estimator, result, X, method):
     )
 
 
+def resolve_step(estimator):
+    """Set and return ``learning_rate_``: ``learning_rate``, where ``'auto'``
+    is the optimizer's step in :data:`VAE_LEARNING_RATES` for the fitted
+    likelihood."""
+    steps = VAE_LEARNING_RATES["bernoulli" if estimator.likelihood_ == "bernoulli" else "gaussian"]
+    estimator.learning_rate_ = resolve_learning_rate(estimator.optimizer,
+                                                     estimator.learning_rate, steps)
+    return estimator.learning_rate_
+
+
 def divergence_hint(estimator):
     """What to change when a VAE's training diverges."""
     advice = "standardize it" + (" and use likelihood='gaussian'"
                                  if estimator.likelihood_ == "bernoulli" else "")
-    return (f"Lower learning_rate (now {estimator.learning_rate}, optimizer="
+    return (f"Lower learning_rate (now {estimator.learning_rate_}, optimizer="
             f"{estimator.optimizer!r}); with real-valued input, {advice}.")
 
 
@@ -165,8 +180,15 @@ default='auto'
     optimizer : {'adam', 'radam', 'rmsprop', 'adagrad', 'adadelta', 'sgd', \
 'momentum', 'nesterov'}, default='adam'
         Stochastic optimizer of the minibatch ELBO.
-    learning_rate : float, default=1e-3
-        Step size of the optimizer.
+    learning_rate : float or 'auto', default='auto'
+        Step size of the optimizer; 'auto' (``learning_rate_``) is 0.001 for
+        Adam (the default) and RMSProp, 0.01 for AdaGrad and 1.0 for
+        AdaDelta (their papers' steps: at a shared 0.001 AdaDelta
+        reconstructed the digits no better than their mean); SGD, momentum,
+        Nesterov and RAdam take 0.01 with the Bernoulli likelihood and 0.001
+        (momentum and Nesterov 0.0001) with a Gaussian one, whose gradient is
+        unbounded: at 0.01 they diverged on standardized data
+        (``VAE_LEARNING_RATES`` in ``skdeep._kernels.optimizers``).
     batch_size : int, default=100
         Rows per minibatch.
     max_iter : int, default=50
@@ -195,6 +217,8 @@ default='auto'
     ----------
     likelihood_ : {'bernoulli', 'gaussian', 'gaussian_learned_variance'}
         The likelihood fitted (``likelihood``, with 'auto' resolved).
+    learning_rate_ : float
+        The step size used (``learning_rate``, with 'auto' resolved).
     encoder_coefs_ : list of ndarray
         Weight matrices of the encoder, layer ``i`` of shape (n_in, n_out); the
         last one maps to ``2 * n_components`` outputs, the posterior mean then
@@ -270,7 +294,7 @@ default='auto'
         "likelihood": [StrOptions({*vae.LIKELIHOODS, "auto"})],
         "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -291,7 +315,7 @@ default='auto'
         likelihood="auto",
         activation="relu",
         optimizer="adam",
-        learning_rate=1e-3,
+        learning_rate="auto",
         batch_size=100,
         max_iter=50,
         tol=1e-4,
@@ -334,7 +358,7 @@ default='auto'
         elif X.dtype != self.encoder_coefs_[0].dtype:
             X = astype(X, self.encoder_coefs_[0].dtype)
             weights = None if weights is None else astype(weights, X.dtype)
-        self._optimizer.learning_rate = self.learning_rate  # set_params between calls
+        self._optimizer.learning_rate = resolve_step(self)  # set_params between calls
         rng = self._rng
         X_train, w_train, validation_score, save_best = X, weights, None, None
         if self.early_stopping and not incremental:
@@ -399,7 +423,7 @@ default='auto'
         # output biases at the data's base rates, so training starts from the
         # independent-pixel model (Hinton 2010, section 8, for the RBM)
         self.decoder_intercepts_[-1][...] = astype(lik.initial_bias(X, sample_weight), X.dtype)
-        self._optimizer = make_optimizer(self.optimizer, self._params(), self.learning_rate)
+        self._optimizer = make_optimizer(self.optimizer, self._params(), resolve_step(self))
         self._history = History()
         self._best = None
 
