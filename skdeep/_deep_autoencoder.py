@@ -1,5 +1,7 @@
 """The deep autoencoder of Hinton & Salakhutdinov (2006): DBNAutoencoder."""
 
+from numbers import Real
+
 from ._array_api import check_fitted_namespace, check_weights, validate_X
 from ._autoencoder import (
     _SHARED_CONSTRAINTS,
@@ -7,7 +9,7 @@ from ._autoencoder import (
     _BaseAutoencoder,
     squared_errors,
 )
-from ._compat import _fit_context
+from ._compat import Interval, _fit_context
 from ._deep import BaseDeepNetwork
 from ._kernels.activations import matched_layers
 from ._kernels.backend import astype, contiguous, mean
@@ -245,6 +247,7 @@ default='auto'
            if name not in {"visible_unit", "init_layers", "n_frozen_layers",
                            "batch_normalization"}},
         "loss": _SHARED_CONSTRAINTS["loss"],
+        "alpha": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(

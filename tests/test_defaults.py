@@ -191,6 +191,29 @@ def test_deep_autoencoder_rectifiers_reconstruct_better(digits):
     assert errors["relu"] < 0.95 * errors["logistic"]
 
 
+def test_alpha_auto_follows_the_estimator_and_its_units(digits):
+    X, y = digits[0][:150], digits[1][:150]
+    small = dict(hidden_layer_sizes=(8,), pretrain_n_iter=1, max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert DBNClassifier(**small).fit(X, y).alpha_ == 0.0001  # scikit-learn's
+        assert DBNRegressor(**small).fit(X, y).alpha_ == 0.3
+        assert DBNRegressor(pretraining="rbm", **small).fit(X, y).alpha_ == 0.0001
+        assert DBNRegressor(alpha=0.01, **small).fit(X, y).alpha_ == 0.01
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_regressor_alpha_auto_fits_noisy_data_better(seed):
+    """On 225 noisy rows of a linear problem the rectifier regressor's 'auto'
+    penalty (0.3) generalizes 5 to 7 points better than scikit-learn's 0.0001."""
+    X, y = make_regression(n_samples=300, n_features=20, n_informative=10, noise=50,
+                           random_state=seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    auto, mlp_alpha = (DBNRegressor(alpha=alpha, random_state=0).fit(X_train, y_train)
+                       .score(X_test, y_test) for alpha in ("auto", 0.0001))
+    assert auto > mlp_alpha + 0.03
+
+
 def test_regressor_standardizes_targets(rng):
     # raw targets of scale 1e3 around 5e3: R^2 was near 0 without scaling
     X, y = make_regression(n_samples=400, n_features=5, noise=1.0, random_state=3)

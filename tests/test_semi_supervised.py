@@ -61,7 +61,7 @@ MODELS = {
     "DBNClassifier": (
         lambda: DBNClassifier(hidden_layer_sizes=(16,), pretrain_n_iter=2, max_iter=10,
                               random_state=0),
-        ("alpha", [1e-4, 1e-2])),
+        ("alpha", ["auto", 1e-2])),
     "GaussianMixtureClassifier": (
         lambda: make_pipeline(PCA(n_components=5, random_state=0),
                               GaussianMixtureClassifier(reg_covar=1e-2, max_iter=20,
