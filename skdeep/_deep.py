@@ -364,7 +364,6 @@ class BaseDeepNetwork(BaseEstimator):
         else:
             X = self._continue_with(X)
             self._fold_input_scaling(unfold=True)
-        self.alpha_ = self._resolved_alpha()
         try:
             if X.shape[0]:  # a later partial_fit may bring unlabeled rows only
                 self._fine_tune(X, Y, w, validation, incremental)
@@ -469,13 +468,18 @@ class BaseDeepNetwork(BaseEstimator):
     def _hidden_sizes(self):
         return [W.shape[1] for W in self.coefs_[:-1]]
 
-    def _resolved_alpha(self):
+    def _resolved_alpha(self, n_samples):
         """``alpha``, where ``'auto'`` is ``_rectifier_alpha`` for hidden layers
-        of rectifiers and scikit-learn's 0.0001 for others."""
+        of rectifiers and scikit-learn's 0.0001 for others. The penalty of a
+        batch is ``alpha / (2 n)``: a ``batch_size`` other than 'auto''s
+        ``min(200, n_samples)`` scales ``_rectifier_alpha`` with it, so that
+        each update is penalized as at the default."""
         if self.alpha != "auto":
             return self.alpha
         rectifiers = all(act in ("relu", "leaky_relu") for act in self.activations_[:-1])
-        return self._rectifier_alpha if rectifiers else 0.0001
+        if not rectifiers:
+            return 0.0001
+        return self._rectifier_alpha * self.batch_size_ / min(BATCH_SIZE, n_samples)
 
     def _loss_and_gradients(self, X, Y, rng, objective=True, sample_weight=None):
         return loss_and_gradients(
@@ -492,6 +496,7 @@ class BaseDeepNetwork(BaseEstimator):
                                       self._trainable)
         self.batch_size_ = min(BATCH_SIZE if self.batch_size == "auto" else self.batch_size,
                                X.shape[0])
+        self.alpha_ = self._resolved_alpha(X.shape[0])
 
         def step(rows):
             Xb, Yb = take_rows(X, rows), take_rows(Y, rows)
@@ -687,10 +692,13 @@ default='auto'
         batch of ``n`` rows: scikit-learn's ``MLPClassifier`` convention, so a
         value carries over between the two. 'auto' (``alpha_``) is
         scikit-learn's 0.0001, except for :class:`DBNRegressor` with
-        rectifier hidden layers (the default), where it is 0.3: on small noisy
-        regression sets its network overfits (diabetes: R^2 0.497 against
-        0.479), while logistic units, which a penalty holds in their linear
-        range, and classifiers did better at 0.0001.
+        rectifier hidden layers (the default), where it is 0.3 at the default
+        ``batch_size`` (and ``0.3 * batch_size / min(200, n_samples)`` at
+        another, so each update is penalized alike: at 0.3, one-row batches
+        stopped learning): on small noisy regression sets its network overfits
+        (diabetes: R^2 0.497 against 0.479), while logistic units, which a
+        penalty holds in their linear range, and classifiers did better at
+        0.0001.
     optimizer : {'adam', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', \
 'rmsprop', 'radam', 'cg'}, default='adam'
         Fine-tuning update rule. 'cg' runs 3 iterations of nonlinear conjugate

@@ -200,6 +200,8 @@ def test_alpha_auto_follows_the_estimator_and_its_units(digits):
         assert DBNRegressor(**small).fit(X, y).alpha_ == 0.3
         assert DBNRegressor(pretraining="rbm", **small).fit(X, y).alpha_ == 0.0001
         assert DBNRegressor(alpha=0.01, **small).fit(X, y).alpha_ == 0.01
+        # a batch of 15 rows, not min(200, 150): each update penalized as at the default
+        assert DBNRegressor(batch_size=15, **small).fit(X, y).alpha_ == pytest.approx(0.03)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
