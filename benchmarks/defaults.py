@@ -384,10 +384,8 @@ def run_autoencoder_optimizers():
 
     def error(model, scaling):
         train, test = data[scaling]
-        with np.errstate(all="ignore"):  # the overflow of a fit that then diverges
-            return _or_diverged(lambda: float(np.mean(np.sum(
-                (test - model.fit(train).inverse_transform(model.transform(test))) ** 2,
-                axis=1))))
+        return _or_diverged(lambda: float(np.mean(np.sum(
+            (test - model.fit(train).inverse_transform(model.transform(test))) ** 2, axis=1))))
 
     for name in OPTIMIZERS:
         row(name, [error(VariationalAutoencoder(optimizer=name, learning_rate=step,

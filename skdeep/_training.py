@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._compat import _fit_context
-from ._kernels.backend import device, get_namespace, size, to_numpy
+from ._kernels.backend import device, errstate, get_namespace, size, to_numpy
 from ._kernels.draws import permutation
 from ._kernels.parallel import blas_threads_for
 
@@ -341,13 +341,16 @@ def _run_epochs(step, n_samples, batch_size, max_epochs, rng, history, shuffle, 
             xp = get_namespace(like)
             indices = xp.arange(n_samples, device=device(like))
         total = 0.0
-        for s in slices:
-            total += step(indices[s])
-            history.t += 1
-        loss = total / total_weight
-        extra = {}
-        if epoch_report is not None:
-            loss, extra = epoch_report()
+        # a step that overflows is caught below as a divergence, which names
+        # the setting to change: numpy's own warnings would only precede it
+        with errstate(get_namespace(like), over="ignore", invalid="ignore", divide="ignore"):
+            for s in slices:
+                total += step(indices[s])
+                history.t += 1
+            loss = total / total_weight
+            extra = {}
+            if epoch_report is not None:
+                loss, extra = epoch_report()
         history.n_epochs += 1
         if on_device and parameters:
             largest_parameter, largest_weight, loss = _device_magnitudes(

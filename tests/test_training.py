@@ -59,8 +59,10 @@ def test_every_estimator_stops_a_diverging_fit(make, parameter, Xy):
     X, y = Xy
     estimator = make().set_params(random_state=0)
     args = (X, 100.0 * y) if isinstance(estimator, DBNRegressor) else (X, y)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # the error, not numpy's overflow warnings before it, tells what to do
+        warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(DivergenceError, match=re.escape(parameter)):
             estimator.fit(*args)
 

@@ -303,8 +303,10 @@ def test_likelihood_auto_reconstructs_standardized_data(digits):
 
 
 def test_divergence_raises_an_error_naming_the_learning_rate(digits):
-    with np.errstate(all="ignore"), pytest.raises(DivergenceError, match="learning_rate"):
-        _fitted(digits[0][:200], optimizer="sgd", learning_rate=1e6, max_iter=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no overflow warnings first
+        with pytest.raises(DivergenceError, match="learning_rate"):
+            _fitted(digits[0][:200], optimizer="sgd", learning_rate=1e6, max_iter=3)
     # advice to change the likelihood only where it is not already Gaussian
     with np.errstate(all="ignore"), pytest.raises(DivergenceError) as caught:
         _fitted(digits[0][:200] * 16e3, max_iter=3)
