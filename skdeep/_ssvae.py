@@ -26,10 +26,10 @@ from ._vae import (
     check_finite,
     check_range,
     divergence_hint,
-    resolve_step,
     init_layers,
     network,
     resolve_likelihood,
+    resolve_step,
 )
 
 #: max_iter='auto': epochs for about this many minibatch updates, within

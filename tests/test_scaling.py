@@ -67,3 +67,14 @@ def test_folded_output_layer_gives_raw_units():
     W_back, b_back = unfold_output_scaling(W_raw, b_raw, m, r)
     np.testing.assert_allclose(W_back, W, rtol=1e-12)
     np.testing.assert_allclose(b_back, b, rtol=1e-9, atol=1e-12)
+
+
+def test_a_constant_column_standardizes_to_zero():
+    # the mean of three 0.1s rounds to 0.1 + 1.4e-17: that is no deviation
+    X = np.column_stack([np.full(3, 0.1), [0.0, 1.0, 2.0]])
+    for m, r in (standardization(X), common_scale_standardization(X)):
+        # (the rounding itself remains; scaled by 1e-17 it was -1 in every row)
+        np.testing.assert_allclose(scaled(X, m, r)[:, 0], 0.0, atol=1e-12)
+    assert standardization(X)[1][0] == 1.0
+    np.testing.assert_allclose(common_scale_standardization(X)[1],
+                               np.sqrt(np.var([0.0, 1.0, 2.0]) / 2), rtol=1e-12)

@@ -21,9 +21,9 @@ def unit_interval_scaling(*arrays):
     return low, xp.where(span > 0, span, xp.ones_like(span))
 
 
-def standardization(X, sample_weight=None):
-    """``(m, r)``: the columns' (weighted) mean and standard deviation (a
-    deviation of 0, a constant column, counts as 1)."""
+def _means_and_deviations(X, sample_weight=None):
+    """The columns' (weighted) means and standard deviations, 0 for a
+    constant column (whose mean, rounded, would leave one of about 1e-17)."""
     xp = get_namespace(X)
     if sample_weight is None:
         m = xp.mean(X, axis=0)
@@ -32,7 +32,15 @@ def standardization(X, sample_weight=None):
         w = sample_weight[:, None] / xp.sum(sample_weight)
         m = xp.sum(w * X, axis=0)
         var = xp.sum(w * (X - m) ** 2, axis=0)
-    r = xp.sqrt(var)
+    constant = xp.max(X, axis=0) == xp.min(X, axis=0)
+    return m, xp.where(constant, xp.zeros_like(var), xp.sqrt(var))
+
+
+def standardization(X, sample_weight=None):
+    """``(m, r)``: the columns' (weighted) mean and standard deviation (a
+    deviation of 0, a constant column, counts as 1)."""
+    xp = get_namespace(X)
+    m, r = _means_and_deviations(X, sample_weight)
     return m, xp.where(r > 0, r, xp.ones_like(r))
 
 
@@ -42,12 +50,9 @@ def common_scale_standardization(X, sample_weight=None):
     data). Squared error in these units is squared error in ``X``'s divided
     by ``r ** 2``: the same minimiser, in units of mean variance 1."""
     xp = get_namespace(X)
-    m, deviation = standardization(X, sample_weight)
-    deviation = xp.where(xp.max(X, axis=0) > xp.min(X, axis=0), deviation,
-                         xp.zeros_like(deviation))  # a constant column has none
+    m, deviation = _means_and_deviations(X, sample_weight)
     scale = xp.sqrt(xp.mean(deviation ** 2))
-    scale = scale if float(scale) > 0 else xp.ones_like(scale)
-    return m, xp.ones_like(m) * scale
+    return m, xp.ones_like(m) * xp.where(scale > 0, scale, xp.ones_like(scale))
 
 
 def scaled(X, m, r):
