@@ -28,11 +28,13 @@ from ._kernels.backend import (
     logsumexp,
     mean,
     reshape,
+    take_rows,
     to_numpy,
     widest_float,
 )
 from ._kernels.backend import device as array_device
 from ._kernels.network import forward
+from ._kernels.penalty import evenly_spaced_rows, neighbour_noise_fraction, noise_scaled_alpha
 from ._kernels.rbm import sample_units, visible_mean
 from ._kernels.scaling import fold_scaling, scaled, standardization
 from ._pretraining import (
@@ -641,8 +643,17 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
 
     _loss = "squared_error"
     _out_activation = "identity"
-    # measured: benchmarks/defaults.py and the user guide's "Defaults" section
-    _rectifier_alpha = 0.3
+
+    def _rectifier_alpha(self, X, Y):
+        """'auto' penalty of rectifier hidden layers: from the share of the
+        targets' variance that the nearest neighbours leave unexplained."""
+        rows = evenly_spaced_rows(X.shape[0])
+        if get_namespace(X) is not np:  # a sample of the rows, to the host
+            rows_on_device = asarray(rows, like=X)
+            X, Y = (to_numpy(take_rows(a, rows_on_device)) for a in (X, Y))
+        else:
+            X, Y = X[rows], Y[rows]
+        return noise_scaled_alpha(neighbour_noise_fraction(X, Y))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):

@@ -11,7 +11,7 @@ from sklearn.datasets import load_breast_cancer, make_regression
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import KFold, cross_val_score, train_test_split
 from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -27,6 +27,11 @@ from skdeep import (
     VariationalAutoencoder,
 )
 from skdeep._kernels.network import forward, loss_and_gradients
+from skdeep._kernels.penalty import (
+    evenly_spaced_rows,
+    neighbour_noise_fraction,
+    noise_scaled_alpha,
+)
 from skdeep._kernels.optimizers import (
     AUTOENCODER_LEARNING_RATES,
     DEFAULT_LEARNING_RATES,
@@ -197,11 +202,67 @@ def test_alpha_auto_follows_the_estimator_and_its_units(digits):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         assert DBNClassifier(**small).fit(X, y).alpha_ == 0.0001  # scikit-learn's
-        assert DBNRegressor(**small).fit(X, y).alpha_ == 0.3
+        auto = DBNRegressor(**small).fit(X, y).alpha_
+        assert 0.1 <= auto <= 1.0  # from the noise in the targets
         assert DBNRegressor(pretraining="rbm", **small).fit(X, y).alpha_ == 0.0001
         assert DBNRegressor(alpha=0.01, **small).fit(X, y).alpha_ == 0.01
         # a batch of 15 rows, not min(200, 150): each update penalized as at the default
-        assert DBNRegressor(batch_size=15, **small).fit(X, y).alpha_ == pytest.approx(0.03)
+        assert DBNRegressor(batch_size=15, **small).fit(X, y).alpha_ == pytest.approx(
+            auto * 15 / 150)
+
+
+def test_neighbour_noise_fraction_by_hand():
+    # nearest neighbours of 0, 1, 3, 7 on a line: 1, 0, 1, 3
+    X, Y = np.array([[0.0], [1.0], [3.0], [7.0]]), np.array([0.0, 1.0, 1.0, 4.0])
+    differences = (0 - 1) ** 2 + (1 - 0) ** 2 + (1 - 1) ** 2 + (4 - 1) ** 2
+    expected = differences / (2 * 4) / np.var(Y)
+    assert neighbour_noise_fraction(X, Y) == pytest.approx(expected, rel=1e-12)
+    assert neighbour_noise_fraction(sp.csr_matrix(X), Y[:, None]) == pytest.approx(expected)
+    # two targets: both columns' differences over both variances
+    Y2 = np.column_stack([Y, 2 * Y])
+    assert neighbour_noise_fraction(X, Y2) == pytest.approx(expected, rel=1e-12)
+    assert neighbour_noise_fraction(X, np.ones(4)) == 0.0
+    assert neighbour_noise_fraction(X[:2], Y[:2]) == 1.0
+
+
+def test_noise_scaled_alpha_rises_with_the_noise():
+    fractions = np.linspace(0, 1.2, 25)
+    alphas = [noise_scaled_alpha(f) for f in fractions]
+    assert np.all(np.diff(alphas) >= 0)
+    assert alphas[0] == 0.1 and alphas[-1] == 1.0
+    assert noise_scaled_alpha(0.3) == pytest.approx(0.3)
+
+
+def test_evenly_spaced_rows_cover_the_data():
+    np.testing.assert_array_equal(evenly_spaced_rows(5, 10), np.arange(5))
+    rows = evenly_spaced_rows(10_000, 2000)
+    assert len(rows) == 2000 and rows[0] == 0 and rows[-1] == 9999
+    assert np.all(np.diff(rows) >= 4)
+
+
+def test_regressor_alpha_auto_follows_the_noise_in_the_targets(rng):
+    x = rng.uniform(size=(400, 1))
+    small = dict(hidden_layer_sizes=(8,), pretrain_n_iter=1, max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clean = DBNRegressor(**small).fit(x, 100 * np.sin(3 * x[:, 0]))
+        noisy = DBNRegressor(**small).fit(x, rng.standard_normal(400))
+        assert clean.alpha_ == 0.1 and noisy.alpha_ == 1.0
+        # a later partial_fit keeps the penalty of the first fit
+        noisy.partial_fit(x[:200], np.sin(3 * x[:200, 0]))
+    assert noisy.alpha_ == 1.0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_regressor_alpha_auto_fits_noisier_data_better_than_a_fixed_penalty(seed):
+    """300 rows of a noisy linear problem: 'auto' takes 1.0 from the noise,
+    where the former fixed 0.3 overfits (1.5 and 1.6 points of R^2 lower)."""
+    X, y = make_regression(n_samples=300, n_features=20, n_informative=10, noise=50,
+                           random_state=seed)
+    cv = KFold(3, shuffle=True, random_state=0)
+    auto, fixed = (cross_val_score(DBNRegressor(alpha=alpha, random_state=0), X, y, cv=cv)
+                   .mean() for alpha in ("auto", 0.3))
+    assert auto > fixed + 0.005
 
 
 def test_a_smaller_last_batch_takes_a_full_batchs_penalty(digits, rng):
@@ -212,12 +273,13 @@ def test_a_smaller_last_batch_takes_a_full_batchs_penalty(digits, rng):
         warnings.simplefilter("ignore", ConvergenceWarning)
         reg = DBNRegressor(hidden_layer_sizes=(8,), pretrain_n_iter=1, max_iter=2,
                            random_state=0).fit(X, y)
-    assert reg.batch_size_ == 200 and reg.alpha_ == 0.3
+    assert reg.batch_size_ == 200
+    alpha = reg.alpha_
     Y = rng.standard_normal((5, 1))
     penalized = reg._loss_and_gradients(X[:5], Y, None)[2]
     reg.alpha_ = 0.0
     plain = reg._loss_and_gradients(X[:5], Y, None)[2]
-    np.testing.assert_allclose(penalized.coefs[0] - plain.coefs[0], 0.3 / 200 * reg.coefs_[0],
+    np.testing.assert_allclose(penalized.coefs[0] - plain.coefs[0], alpha / 200 * reg.coefs_[0],
                                rtol=1e-9, atol=1e-14)
 
 

@@ -1,0 +1,67 @@
+"""The 'auto' L2 penalty of a rectifier regressor, from the noise in its targets.
+
+The best ridge penalty is the noise variance over the weights' prior variance
+(lambda = alpha / beta, Bishop 2006, section 3.3.1): noisier targets want a
+larger one. Half the mean squared difference between each row's target and
+its nearest neighbour's estimates the noise variance, the error of the best
+predictor (Devroye, Ferrario, Gyorfi & Walk 2013); over the targets' variance
+it is the share of the variance that no function of ``X`` explains, plus a
+bias that grows as the neighbours grow apart (few rows, many columns), where
+a network overfits too.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+#: rows the noise is estimated on (evenly spaced through ``X``): the pairwise
+#: distances of 2,000 rows take 32 MB
+NOISE_ROWS = 2000
+#: ``alpha = REFERENCE_ALPHA * (fraction / REFERENCE_FRACTION) ** POWER`` in
+#: [MIN_ALPHA, MAX_ALPHA]: 0.3 for the ~0.3 of friedman1 (10 columns, 5 of them
+#: noise), 1.0 from ~0.45 (diabetes, noisy linear sets), 0.1 below ~0.2 (the
+#: panel's clean sets); measured on the regression sets of
+#: ``benchmarks/defaults.py`` and the user guide's "Defaults" section
+REFERENCE_ALPHA, REFERENCE_FRACTION, POWER = 0.3, 0.3, 3
+MIN_ALPHA, MAX_ALPHA = 0.1, 1.0
+
+
+def evenly_spaced_rows(n_samples, n_rows=NOISE_ROWS):
+    """At most ``n_rows`` row indices, spread evenly over ``n_samples``."""
+    if n_samples <= n_rows:
+        return np.arange(n_samples)
+    return np.unique(np.linspace(0, n_samples - 1, n_rows).round().astype(np.intp))
+
+
+def neighbour_noise_fraction(X, Y):
+    """``sum_i ||Y_i - Y_nn(i)||^2 / 2n`` over the total variance of ``Y``.
+
+    ``X`` (numpy or scipy sparse) and ``Y`` (numpy, one column per target) on
+    the host; ``nn(i)`` is the row nearest to row ``i`` in Euclidean distance,
+    ``i`` excluded. 0 for constant targets, and 1 for fewer than 3 rows (no
+    neighbour to learn from).
+    """
+    Y = np.asarray(Y, dtype=np.float64).reshape(Y.shape[0], -1)
+    n = Y.shape[0]
+    total = float(np.sum(np.var(Y, axis=0)))
+    if n < 3:
+        return 1.0
+    if total == 0.0:
+        return 0.0
+    if sp.issparse(X):
+        X = sp.csr_matrix(X, dtype=np.float64)
+        squares = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+        gram = (X @ X.T).toarray()
+    else:
+        X = np.asarray(X, dtype=np.float64)
+        squares = np.einsum("ij,ij->i", X, X)
+        gram = X @ X.T
+    distances = squares[:, None] + squares[None, :] - 2 * gram
+    np.fill_diagonal(distances, np.inf)
+    nearest = np.argmin(distances, axis=1)
+    return float(np.sum((Y - Y[nearest]) ** 2) / (2 * n) / total)
+
+
+def noise_scaled_alpha(fraction):
+    """The 'auto' penalty for a noise fraction (see the module's constants)."""
+    alpha = REFERENCE_ALPHA * (fraction / REFERENCE_FRACTION) ** POWER
+    return float(min(MAX_ALPHA, max(MIN_ALPHA, alpha)))
