@@ -651,7 +651,7 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
         if get_namespace(X) is not np:  # a sample of the rows, to the host
             rows_on_device = asarray(rows, like=X)
             X, Y = (to_numpy(take_rows(a, rows_on_device)) for a in (X, Y))
-        else:
+        elif rows.shape[0] < X.shape[0]:
             X, Y = X[rows], Y[rows]
         return noise_scaled_alpha(neighbour_noise_fraction(X, Y))
 

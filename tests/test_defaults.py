@@ -218,6 +218,7 @@ def test_neighbour_noise_fraction_by_hand():
     expected = differences / (2 * 4) / np.var(Y)
     assert neighbour_noise_fraction(X, Y) == pytest.approx(expected, rel=1e-12)
     assert neighbour_noise_fraction(sp.csr_matrix(X), Y[:, None]) == pytest.approx(expected)
+    assert neighbour_noise_fraction(X.astype(np.float32), Y) == pytest.approx(expected)
     # two targets: both columns' differences over both variances
     Y2 = np.column_stack([Y, 2 * Y])
     assert neighbour_noise_fraction(X, Y2) == pytest.approx(expected, rel=1e-12)

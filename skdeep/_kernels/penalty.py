@@ -47,12 +47,14 @@ def neighbour_noise_fraction(X, Y):
         return 1.0
     if total == 0.0:
         return 0.0
+    # in X's own dtype: the nearest row is all that is needed, and a wide
+    # float32 X is not copied
     if sp.issparse(X):
-        X = sp.csr_matrix(X, dtype=np.float64)
+        X = sp.csr_matrix(X)
         squares = np.asarray(X.multiply(X).sum(axis=1)).ravel()
         gram = (X @ X.T).toarray()
     else:
-        X = np.asarray(X, dtype=np.float64)
+        X = np.asarray(X)
         squares = np.einsum("ij,ij->i", X, X)
         gram = X @ X.T
     distances = squares[:, None] + squares[None, :] - 2 * gram
