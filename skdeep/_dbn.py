@@ -644,16 +644,17 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
     _loss = "squared_error"
     _out_activation = "identity"
 
-    def _rectifier_alpha(self, X, Y):
+    def _rectifier_alpha(self, X, Y, w):
         """'auto' penalty of rectifier hidden layers: from the share of the
         targets' variance that the nearest neighbours leave unexplained."""
         rows = evenly_spaced_rows(X.shape[0])
+        arrays = (X, Y) if w is None else (X, Y, w)
         if get_namespace(X) is not np:  # a sample of the rows, to the host
             rows_on_device = asarray(rows, like=X)
-            X, Y = (to_numpy(take_rows(a, rows_on_device)) for a in (X, Y))
+            arrays = [to_numpy(take_rows(a, rows_on_device)) for a in arrays]
         elif rows.shape[0] < X.shape[0]:
-            X, Y = X[rows], Y[rows]
-        return noise_scaled_alpha(neighbour_noise_fraction(X, Y))
+            arrays = [a[rows] for a in arrays]
+        return noise_scaled_alpha(neighbour_noise_fraction(*arrays))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):

@@ -466,8 +466,8 @@ class BaseDeepNetwork(BaseEstimator):
     def _hidden_sizes(self):
         return [W.shape[1] for W in self.coefs_[:-1]]
 
-    def _resolved_alpha(self, X, Y, incremental):
-        """``alpha``, where ``'auto'`` is ``_rectifier_alpha(X, Y)`` for hidden
+    def _resolved_alpha(self, X, Y, w, incremental):
+        """``alpha``, where ``'auto'`` is ``_rectifier_alpha(X, Y, w)`` for hidden
         layers of rectifiers (kept from the first fit by a later
         ``partial_fit``) and scikit-learn's 0.0001 for others. The penalty of a
         batch is ``alpha / (2 n)``: a ``batch_size`` other than 'auto''s
@@ -479,10 +479,10 @@ class BaseDeepNetwork(BaseEstimator):
         if not rectifiers:
             return 0.0001
         if not (incremental and hasattr(self, "_auto_alpha")):
-            self._auto_alpha = self._rectifier_alpha(X, Y)
+            self._auto_alpha = self._rectifier_alpha(X, Y, w)
         return self._auto_alpha * self.batch_size_ / min(BATCH_SIZE, X.shape[0])
 
-    def _rectifier_alpha(self, X, Y):
+    def _rectifier_alpha(self, X, Y, w):
         """'auto' penalty of rectifier hidden layers: scikit-learn's."""
         return 0.0001
 
@@ -505,7 +505,7 @@ class BaseDeepNetwork(BaseEstimator):
                                       self._trainable)
         self.batch_size_ = min(BATCH_SIZE if self.batch_size == "auto" else self.batch_size,
                                X.shape[0])
-        self.alpha_ = self._resolved_alpha(X, Y, incremental)
+        self.alpha_ = self._resolved_alpha(X, Y, w, incremental)
 
         def step(rows):
             Xb, Yb = take_rows(X, rows), take_rows(Y, rows)

@@ -219,9 +219,23 @@ def test_neighbour_noise_fraction_by_hand():
     assert neighbour_noise_fraction(X, Y) == pytest.approx(expected, rel=1e-12)
     assert neighbour_noise_fraction(sp.csr_matrix(X), Y[:, None]) == pytest.approx(expected)
     assert neighbour_noise_fraction(X.astype(np.float32), Y) == pytest.approx(expected)
+    # weights 1, 2, 1, 1: weighted differences 1 + 2 + 0 + 9 over 2 * 5, and
+    # the weighted variance about the weighted mean 7 / 5
+    w = np.array([1.0, 2.0, 1.0, 1.0])
+    variance = np.sum(w * (Y - 7 / 5) ** 2) / 5
+    assert neighbour_noise_fraction(X, Y, w) == pytest.approx(12 / 10 / variance, rel=1e-12)
+    # a row of weight 0 is neither a row nor a neighbour
+    X5, Y5 = np.vstack([X, [[0.9]]]), np.append(Y, 100.0)
+    assert neighbour_noise_fraction(X5, Y5, np.append(np.ones(4), 0.0)) == pytest.approx(
+        expected, rel=1e-12)
     # two targets: both columns' differences over both variances
     Y2 = np.column_stack([Y, 2 * Y])
     assert neighbour_noise_fraction(X, Y2) == pytest.approx(expected, rel=1e-12)
+    # k copies of a row are the row at weight k: a copy is not a neighbour
+    repeats = np.array([1, 3, 2, 1])
+    assert neighbour_noise_fraction(np.repeat(X, repeats, axis=0), np.repeat(Y, repeats)) == (
+        pytest.approx(neighbour_noise_fraction(X, Y, repeats.astype(float)), rel=1e-12))
+    assert neighbour_noise_fraction(np.zeros((5, 2)), np.arange(5.0)) == 1.0
     assert neighbour_noise_fraction(X, np.ones(4)) == 0.0
     assert neighbour_noise_fraction(X[:2], Y[:2]) == 1.0
 
@@ -249,6 +263,12 @@ def test_regressor_alpha_auto_follows_the_noise_in_the_targets(rng):
         clean = DBNRegressor(**small).fit(x, 100 * np.sin(3 * x[:, 0]))
         noisy = DBNRegressor(**small).fit(x, rng.standard_normal(400))
         assert clean.alpha_ == 0.1 and noisy.alpha_ == 1.0
+        # noisy rows of weight 0 leave the clean rows' penalty
+        both = np.vstack([x, x + 1e-3])
+        targets = np.concatenate([100 * np.sin(3 * x[:, 0]), 100 * rng.standard_normal(400)])
+        weights = np.concatenate([np.ones(400), np.zeros(400)])
+        assert DBNRegressor(**small).fit(both, targets, sample_weight=weights).alpha_ == 0.1
+        assert DBNRegressor(**small).fit(both, targets).alpha_ == 1.0
         # a later partial_fit keeps the penalty of the first fit
         noisy.partial_fit(x[:200], np.sin(3 * x[:200, 0]))
     assert noisy.alpha_ == 1.0

@@ -32,19 +32,29 @@ def evenly_spaced_rows(n_samples, n_rows=NOISE_ROWS):
     return np.unique(np.linspace(0, n_samples - 1, n_rows).round().astype(np.intp))
 
 
-def neighbour_noise_fraction(X, Y):
-    """``sum_i ||Y_i - Y_nn(i)||^2 / 2n`` over the total variance of ``Y``.
+def neighbour_noise_fraction(X, Y, sample_weight=None):
+    """``sum_i w_i ||Y_i - Y_nn(i)||^2 / 2 sum_i w_i`` over the total
+    (weighted) variance of ``Y``.
 
-    ``X`` (numpy or scipy sparse) and ``Y`` (numpy, one column per target) on
-    the host; ``nn(i)`` is the row nearest to row ``i`` in Euclidean distance,
-    ``i`` excluded. 0 for constant targets, and 1 for fewer than 3 rows (no
-    neighbour to learn from).
+    ``X`` (numpy or scipy sparse), ``Y`` (numpy, one column per target) and
+    ``sample_weight`` (numpy, or None for ones) on the host; ``nn(i)`` is the
+    row nearest to row ``i`` at a positive Euclidean distance, among the rows
+    of positive weight (a row of weight 0 takes no part; ``k`` copies of a
+    row count as the row at weight ``k``). 0 for constant targets, and 1 for
+    fewer than 3 rows or rows all alike (no neighbour to learn from).
     """
     Y = np.asarray(Y, dtype=np.float64).reshape(Y.shape[0], -1)
+    if sample_weight is None:
+        w = np.ones(Y.shape[0])
+    else:
+        w = np.asarray(sample_weight, dtype=np.float64)
+        kept = np.flatnonzero(w > 0)
+        X, Y, w = X[kept], Y[kept], w[kept]
     n = Y.shape[0]
-    total = float(np.sum(np.var(Y, axis=0)))
     if n < 3:
         return 1.0
+    mean = np.average(Y, axis=0, weights=w)
+    total = float(np.sum(np.average((Y - mean) ** 2, axis=0, weights=w)))
     if total == 0.0:
         return 0.0
     # in X's own dtype: the nearest row is all that is needed, and a wide
@@ -57,10 +67,16 @@ def neighbour_noise_fraction(X, Y):
         X = np.asarray(X)
         squares = np.einsum("ij,ij->i", X, X)
         gram = X @ X.T
-    distances = squares[:, None] + squares[None, :] - 2 * gram
-    np.fill_diagonal(distances, np.inf)
+    # the nearest row at a positive distance: a copy of a row is not its
+    # neighbour, so k copies of a row count as the row at weight k
+    scale = squares[:, None] + squares[None, :]
+    distances = scale - 2 * gram
+    distances[distances <= 8 * np.finfo(distances.dtype).eps * scale] = np.inf
+    if not np.isfinite(distances).any():  # every row alike: X explains nothing
+        return 1.0
     nearest = np.argmin(distances, axis=1)
-    return float(np.sum((Y - Y[nearest]) ** 2) / (2 * n) / total)
+    squared = np.sum((Y - Y[nearest]) ** 2, axis=1)
+    return float(np.sum(w * squared) / (2 * np.sum(w)) / total)
 
 
 def noise_scaled_alpha(fraction):
