@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 #: rows the noise is estimated on (evenly spaced through ``X``): the pairwise
-#: distances of 2,000 rows take 32 MB
+#: distances of 2,000 rows take 32 MB in float64, three such matrices at most
 NOISE_ROWS = 2000
 #: ``alpha = REFERENCE_ALPHA * (fraction / REFERENCE_FRACTION) ** POWER`` in
 #: [MIN_ALPHA, MAX_ALPHA]: 0.3 for the ~0.3 of friedman1 (10 columns, 5 of them
