@@ -708,11 +708,12 @@ default='auto'
         from 0.1 to 1.0 (``0.3 (f / 0.3)^3``, ``f`` half the mean squared
         difference between a row's target and its nearest neighbour's over
         the targets' variance; diabetes: 1.0, R^2 0.497 against 0.479 at
-        0.0001), at the default ``batch_size`` (scaled by ``batch_size /
-        min(200, n_samples)`` at another, so each update is penalized alike:
-        unscaled, one-row batches stopped learning). Logistic units, which a
-        penalty holds in their linear range, and classifiers did better at
-        0.0001.
+        0.0001). Logistic units, which a penalty holds in their linear range,
+        and classifiers did better at 0.0001. With rectifier hidden layers
+        (either estimator) these values hold at the default ``batch_size``
+        and are scaled by ``batch_size / min(200, n_samples)`` at another, so
+        that each update is penalized alike (unscaled, one-row batches
+        stopped learning).
     optimizer : {'adam', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', \
 'rmsprop', 'radam', 'cg'}, default='adam'
         Fine-tuning update rule. 'cg' runs 3 iterations of nonlinear conjugate
