@@ -28,6 +28,7 @@ from skdeep import (
 )
 from skdeep._kernels.network import forward, loss_and_gradients
 from skdeep._kernels.penalty import (
+    DISTANCE_BLOCK,
     evenly_spaced_rows,
     neighbour_noise_fraction,
     noise_scaled_alpha,
@@ -239,6 +240,19 @@ def test_neighbour_noise_fraction_by_hand():
     assert neighbour_noise_fraction(X, np.ones(4)) == 0.0
     assert neighbour_noise_fraction(X[:2], Y[:2]) == 1.0
 
+
+
+def test_neighbour_noise_fraction_matches_nearest_neighbors_over_blocks(rng):
+    # more rows than one block of distances, dense and sparse, against
+    # scikit-learn's exact neighbour search
+    from sklearn.neighbors import NearestNeighbors
+
+    X = rng.normal(size=(3 * DISTANCE_BLOCK + 17, 5))
+    Y = X[:, 0] + rng.normal(size=X.shape[0])
+    nearest = NearestNeighbors(n_neighbors=2).fit(X).kneighbors(X)[1][:, 1]
+    expected = np.mean((Y - Y[nearest]) ** 2) / 2 / np.var(Y)
+    assert neighbour_noise_fraction(X, Y) == pytest.approx(expected, rel=1e-12)
+    assert neighbour_noise_fraction(sp.csr_matrix(X), Y) == pytest.approx(expected, rel=1e-12)
 
 def test_noise_scaled_alpha_rises_with_the_noise():
     fractions = np.linspace(0, 1.2, 25)

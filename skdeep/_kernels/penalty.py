@@ -13,9 +13,11 @@ a network overfits too.
 import numpy as np
 import scipy.sparse as sp
 
-#: rows the noise is estimated on (evenly spaced through ``X``): the pairwise
-#: distances of 2,000 rows take 32 MB in float64, three such matrices at most
+#: rows the noise is estimated on (evenly spaced through ``X``)
 NOISE_ROWS = 2000
+#: rows whose distances to all others are held at once (three matrices of
+#: 256 x 2,000 float64: 12 MB)
+DISTANCE_BLOCK = 256
 #: ``alpha = REFERENCE_ALPHA * (fraction / REFERENCE_FRACTION) ** POWER`` in
 #: [MIN_ALPHA, MAX_ALPHA]: 0.3 for the ~0.3 of friedman1 (10 columns, 5 of them
 #: noise), 1.0 from ~0.45 (diabetes, noisy linear sets), 0.1 below ~0.2 (the
@@ -63,19 +65,22 @@ def neighbour_noise_fraction(X, Y, sample_weight=None):
     if sp.issparse(X):
         X = sp.csr_matrix(X)
         squares = np.asarray(X.multiply(X).sum(axis=1)).ravel()
-        gram = (X @ X.T).toarray()
     else:
         X = np.asarray(X)
         squares = np.einsum("ij,ij->i", X, X)
-        gram = X @ X.T
-    # the nearest row at a positive distance: a copy of a row is not its
-    # neighbour, so k copies of a row count as the row at weight k
-    scale = squares[:, None] + squares[None, :]
-    distances = scale - 2 * gram
-    distances[distances <= 8 * np.finfo(distances.dtype).eps * scale] = np.inf
-    if not np.isfinite(distances).any():  # every row alike: X explains nothing
-        return 1.0
-    nearest = np.argmin(distances, axis=1)
+    nearest = np.empty(n, dtype=np.intp)
+    for start in range(0, n, DISTANCE_BLOCK):
+        block = slice(start, start + DISTANCE_BLOCK)
+        gram = X[block] @ X.T
+        gram = gram.toarray() if sp.issparse(gram) else gram
+        # the nearest row at a positive distance: a copy of a row is not its
+        # neighbour, so k copies of a row count as the row at weight k
+        scale = squares[block, None] + squares[None, :]
+        distances = scale - 2 * gram
+        distances[distances <= 8 * np.finfo(distances.dtype).eps * scale] = np.inf
+        nearest[block] = np.argmin(distances, axis=1)
+        if start == 0 and not np.isfinite(distances[0]).any():
+            return 1.0  # the first row has no neighbour: every row is alike
     squared = np.sum((Y - Y[nearest]) ** 2, axis=1)
     return float(np.sum(w * squared) / (2 * np.sum(w)) / total)
 
