@@ -7,11 +7,11 @@ layer maps the pairs back through the components and adds the mean. This
 script builds that network inside the pre-trained one (the other units keep
 their pre-trained weights, and their weights into the PCA channels and the
 output start at 0), so that fine-tuning on squared error starts at PCA's
-training error and can only descend it. Its held-out error against PCA's says
-how much any nonlinear code of this family can gain on these rows, whatever its
-start: on the image patches of ``benchmarks/defaults.py`` (2,000 training rows a
-fold) the best penalty stays within 0.1% of PCA, and the network trained from
-its own defaults is 3.6% above.
+training error. Its held-out error against PCA's measures what the nonlinear
+part of the code adds to PCA's on these rows: on the image patches of
+``benchmarks/defaults.py`` (2,000 training rows a fold) the best penalty ends
+within 0.1% of PCA, where the network trained from its own defaults is 3.6%
+above.
 
 Prints, per ``alpha`` of the fine-tuning, the held-out squared error per row
 (3-fold CV, rows scaled to [0, 1] as in ``benchmarks/defaults.py``), the
