@@ -79,9 +79,9 @@ class AutoencoderFromPCA(TransformerMixin, BaseEstimator):
                             alpha=self.alpha, max_iter=1, random_state=defaults.SEED)
         ae.fit(X)  # pre-trained, and one epoch that embed_pca overwrites
         embed_pca(ae, X, self.hidden_layer_sizes[-1])
-        self.start_error_ = float(np.mean(np.sum((X - ae.inverse_transform(ae.transform(X))) ** 2,
-                                                 axis=1)))
-        self.autoencoder_ = ae.set_params(warm_start=True, max_iter=200).fit(X)
+        self.start_error_ = -float(ae.score(X))
+        self.autoencoder_ = ae.set_params(warm_start=True,
+                                          max_iter=DBNAutoencoder().max_iter).fit(X)
         return self
 
     def transform(self, X):
