@@ -321,7 +321,8 @@ def test_a_smaller_last_batch_takes_a_full_batchs_penalty(digits, rng):
 @pytest.mark.parametrize("seed", [0, 1])
 def test_regressor_alpha_auto_fits_noisy_data_better(seed):
     """On 225 noisy rows of a linear problem the rectifier regressor's 'auto'
-    penalty (0.3) generalizes 2.5 and 3 points better than scikit-learn's 0.0001."""
+    penalty (1.0, from the noise) generalizes 6 points better than
+    scikit-learn's 0.0001."""
     X, y = make_regression(n_samples=300, n_features=20, n_informative=10, noise=50,
                            random_state=seed)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
