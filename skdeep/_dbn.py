@@ -34,7 +34,12 @@ from ._kernels.backend import (
 )
 from ._kernels.backend import device as array_device
 from ._kernels.network import forward
-from ._kernels.penalty import evenly_spaced_rows, neighbour_noise_fraction, noise_scaled_alpha
+from ._kernels.penalty import (
+    evenly_spaced_rows,
+    linear_error_fraction,
+    neighbour_noise_fraction,
+    noise_scaled_alpha,
+)
 from ._kernels.rbm import sample_units, visible_mean
 from ._kernels.scaling import fold_scaling, scaled, standardization
 from ._pretraining import (
@@ -645,8 +650,9 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
     _out_activation = "identity"
 
     def _rectifier_alpha(self, X, Y, w):
-        """'auto' penalty of rectifier hidden layers: from the share of the
-        targets' variance that the nearest neighbours leave unexplained."""
+        """'auto' penalty of rectifier hidden layers: from the shares of the
+        targets' variance that the nearest neighbours and a linear fit leave
+        unexplained."""
         rows = evenly_spaced_rows(X.shape[0])
         arrays = (X, Y) if w is None else (X, Y, w)
         if get_namespace(X) is not np:  # a sample of the rows, to the host
@@ -654,7 +660,8 @@ class DBNRegressor(RegressorMixin, BaseDeepNetwork):
             arrays = [to_numpy(take_rows(a, rows_on_device)) for a in arrays]
         elif rows.shape[0] < X.shape[0]:
             arrays = [a[rows] for a in arrays]
-        return noise_scaled_alpha(neighbour_noise_fraction(*arrays))
+        return noise_scaled_alpha(neighbour_noise_fraction(*arrays),
+                                  linear_error_fraction(*arrays))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
