@@ -76,7 +76,8 @@ class AutoencoderFromPCA(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         ae = DBNAutoencoder(self.hidden_layer_sizes, loss="squared_error", activation="relu",
-                            alpha=self.alpha, max_iter=1, random_state=defaults.SEED)
+                            alpha=self.alpha, max_iter=1, early_stopping=False,
+                            random_state=defaults.SEED)
         ae.fit(X)  # pre-trained, and one epoch that embed_pca overwrites
         embed_pca(ae, X, self.hidden_layer_sizes[-1])
         self.start_error_ = -float(ae.score(X))

@@ -354,7 +354,7 @@ class BaseDeepNetwork(BaseEstimator):
         if first or not incremental:
             self._rng = generator_for(self.random_state, X)
         validation = None
-        if self.early_stopping and not incremental:
+        if not incremental and self._early_stopping(X):
             X, Y, w, validation = self._validation_split(X, Y, w)
         if first:
             self._build(X, self._labels(Y), Y.shape[1], unlabeled, w)
@@ -404,6 +404,10 @@ class BaseDeepNetwork(BaseEstimator):
         """Write layer ``i``'s weights in place: the optimizer holds these arrays."""
         self.coefs_[i][...] = W
         self.intercepts_[i][...] = b
+
+    def _early_stopping(self, X):
+        """Whether ``fit`` on the rows ``X`` holds out a validation split."""
+        return self.early_stopping
 
     def _validation_split(self, X, Y, w):
         """``(X, Y, w, (X_val, Y_val, w_val))``: the ``early_stopping`` split,

@@ -9,7 +9,7 @@ from ._autoencoder import (
     _BaseAutoencoder,
     squared_errors,
 )
-from ._compat import Interval, _fit_context
+from ._compat import Interval, StrOptions, _fit_context
 from ._deep import BaseDeepNetwork
 from ._kernels.activations import matched_layers
 from ._kernels.backend import astype, contiguous, mean
@@ -32,6 +32,10 @@ from ._pretraining import (
 from ._training import History
 
 
+#: rows from which ``early_stopping='auto'`` holds out a validation split
+AUTO_EARLY_STOPPING_ROWS = 100
+
+
 class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
     """Deep autoencoder pre-trained layer by layer, unrolled and fine-tuned.
 
@@ -50,8 +54,8 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         paper's 784-1000-500-250-30 net is meant for 60,000 MNIST images; with
         the same codes, the default's 256-128 layers reconstruct held-out rows
         better on the data sets of ``benchmarks/defaults.py`` (5,000 MNIST
-        images: 8.24 against 8.72 per image; the digits: 0.90 against 1.14)
-        in a third to a tenth of the time.
+        images: 8.24 against 8.72 per image; the digits: 0.90 against 1.14;
+        both without early stopping) in a third to a tenth of the time.
     pretraining : {'rbm', 'autoencoder', 'denoising'} or None, default='denoising'
         Layer learners: RBMs (a :class:`GaussianBernoulliRBM` at the bottom
         with ``loss='squared_error'``; the top one with Gaussian hidden units:
@@ -64,7 +68,7 @@ class DBNAutoencoder(_BaseAutoencoder, BaseDeepNetwork):
         cross-entropy for data in [0, 1]; linear outputs and squared error for
         standardized real-valued data. 'auto' takes cross-entropy when every
         training value is in [0, 1] and squared error otherwise (on
-        standardized digits a held-out error of 15.7 against 67.0 for
+        standardized digits a held-out error of 15.5 against 62.9 for
         cross-entropy, and PCA's 39.5 at the same code). Squared error is
         fitted on ``X`` centred by its column means and divided by one scale,
         the root mean square of the columns' deviations (``input_mean_``,
@@ -100,7 +104,7 @@ default='auto'
         RBM pre-training (Hinton & Salakhutdinov's binary units) and 'relu'
         otherwise: rectifiers lowered the held-out error of
         ``benchmarks/defaults.py`` on every data set (MNIST-5000, code 30: 8.24
-        against 10.13 for logistic units). Other units under RBM
+        against 10.13 for logistic units, without early stopping). Other units under RBM
         pre-training start from the RBMs' logistic units matched to them
         (tanh exactly, as ``tanh(z / 2) = 2 sigma(z) - 1``; rectifiers by the
         logistic's tangent at 0), not from the RBM weights as they are, which
@@ -135,9 +139,15 @@ default='auto'
         Fine-tuning stops when the loss (or, with ``early_stopping``, the
         validation score) has not improved by ``tol`` for
         ``n_iter_no_change`` epochs.
-    early_stopping : bool, default=False
+    early_stopping : bool or 'auto', default='auto'
         Hold out ``validation_fraction`` of the rows, stop on minus their
-        squared reconstruction error and keep the best weights.
+        squared reconstruction error and keep the best weights. 'auto' does
+        so from 100 rows (a validation split of 10 rows at the default
+        fraction): in ``benchmarks/defaults.py`` it brought the held-out
+        error on MNIST-5000 from 8.24 to 7.78 (in 40% of the time) and on
+        near-Gaussian rows, where a network overfits what PCA's linear code
+        does not, from 20% above PCA's to 2.6% (a low-rank Gaussian matrix,
+        code 10); it cost 0.3% to 5% on the digits, still half PCA's error.
     validation_fraction : float, default=0.1
         Share of the rows held out by ``early_stopping``.
     n_iter_no_change : int, default=10
@@ -248,6 +258,7 @@ default='auto'
                            "batch_normalization"}},
         "loss": _SHARED_CONSTRAINTS["loss"],
         "alpha": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
     }
 
     def __init__(
@@ -274,7 +285,7 @@ default='auto'
         batch_size="auto",
         max_iter=200,
         tol=1e-4,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=10,
         shuffle=True,
@@ -387,6 +398,11 @@ default='auto'
             self.coefs_[-1], self.intercepts_[-1], m, r)
         self._set_layer(0, *bottom)
         self._set_layer(-1, *top)
+
+    def _early_stopping(self, X):
+        if self.early_stopping == "auto":
+            return X.shape[0] >= AUTO_EARLY_STOPPING_ROWS
+        return self.early_stopping
 
     def _validation_score(self, X, y, sample_weight=None):
         return -mean(squared_errors(X, self._decode(self._encode(X))), sample_weight)

@@ -720,11 +720,32 @@ def test_deep_autoencoder_squared_error_fits_alike_in_any_units(digits):
     assert DBNAutoencoder(**{**small, "loss": "cross_entropy"}).fit(X).input_mean_ is None
 
 
+def test_deep_autoencoder_stops_early_from_100_rows():
+    """On 400 rows of a low-rank Gaussian matrix the network overfits what
+    PCA's code does not: 'auto' holds out a tenth of the rows and keeps the
+    best epoch, a held-out error of 1.68 against 2.22 without (PCA 1.60);
+    below 100 rows it trains on them all."""
+    from sklearn.datasets import make_low_rank_matrix
+
+    X = make_low_rank_matrix(600, 100, effective_rank=10, random_state=0)
+    X = (X - X.min(0)) / (X.max(0) - X.min(0))
+    X_train, X_test = X[:400], X[400:]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        auto, full = (DBNAutoencoder((256, 128, 10), early_stopping=stop, random_state=0)
+                      .fit(X_train) for stop in ("auto", False))
+        small = DBNAutoencoder((8, 2), pretrain_n_iter=1, max_iter=2).fit(X_train[:99])
+    assert auto.validation_scores_ is not None and full.validation_scores_ is None
+    assert small.validation_scores_ is None
+    assert -auto.score(X_test) < 0.85 * -full.score(X_test)
+
+
 def test_deep_autoencoder_scaling_survives_partial_fit(digits):
     """Later partial_fit calls train in the first call's units."""
     X = 16 * digits[0][:200] - 3
+    # every row in both: partial_fit holds out no validation split
     model = DBNAutoencoder(hidden_layer_sizes=(16, 4), max_iter=3, shuffle=False,
-                           random_state=0)
+                           early_stopping=False, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         fitted = clone(model).fit(X)
