@@ -715,8 +715,9 @@ default='auto'
         0.0001), and falls to 0.01 where ridge regression's leave-one-out
         error exceeds ``f`` by 0.05 to 0.15 of the variance, a signal no
         linear function follows (a noisy wave over two inputs: R^2 0.43,
-        against 0.05 at the noise's penalty alone). Logistic units, which a penalty holds in their linear range,
-        and classifiers did better at 0.0001. With rectifier hidden layers
+        against 0.05 at the noise's penalty alone). Logistic units, which a
+        penalty holds in their linear range, and classifiers did better at
+        0.0001. With rectifier hidden layers
         (either estimator) these values hold at the default ``batch_size``
         and are scaled by ``batch_size / min(200, n_samples)`` at another, so
         that each update is penalized alike (unscaled, one-row batches

@@ -104,9 +104,9 @@ default='auto'
         RBM pre-training (Hinton & Salakhutdinov's binary units) and 'relu'
         otherwise: rectifiers lowered the held-out error of
         ``benchmarks/defaults.py`` on every data set (MNIST-5000, code 30: 8.24
-        against 10.13 for logistic units, without early stopping). Other units under RBM
-        pre-training start from the RBMs' logistic units matched to them
-        (tanh exactly, as ``tanh(z / 2) = 2 sigma(z) - 1``; rectifiers by the
+        against 10.13 for logistic units, without early stopping). Other
+        units under RBM pre-training start from the RBMs' logistic units
+        matched to them (tanh exactly, as ``tanh(z / 2) = 2 sigma(z) - 1``; rectifiers by the
         logistic's tangent at 0), not from the RBM weights as they are, which
         would leave rectifiers with negative biases dead.
     init : {'auto', 'xavier', 'lecun', 'he'}, default='auto'
@@ -400,6 +400,8 @@ default='auto'
         self._set_layer(-1, *top)
 
     def _early_stopping(self, X):
+        """``early_stopping``, where 'auto' holds out a split from
+        ``AUTO_EARLY_STOPPING_ROWS`` rows."""
         if self.early_stopping == "auto":
             return X.shape[0] >= AUTO_EARLY_STOPPING_ROWS
         return self.early_stopping

@@ -15,6 +15,7 @@ much more of the variance unexplained than the neighbours do: the share of a
 nonlinear signal, the leave-one-out error of ridge regression less the
 neighbours' estimate.
 """
+
 import numpy as np
 import scipy.sparse as sp
 
