@@ -717,11 +717,10 @@ default='auto'
         linear function follows (a noisy wave over two inputs: R^2 0.43,
         against 0.05 at the noise's penalty alone). Logistic units, which a
         penalty holds in their linear range, and classifiers did better at
-        0.0001. With rectifier hidden layers
-        (either estimator) these values hold at the default ``batch_size``
-        and are scaled by ``batch_size / min(200, n_samples)`` at another, so
-        that each update is penalized alike (unscaled, one-row batches
-        stopped learning).
+        0.0001. With rectifier hidden layers (either estimator) these values
+        hold at the default ``batch_size`` and are scaled by
+        ``batch_size / min(200, n_samples)`` at another, so that each update
+        is penalized alike (unscaled, one-row batches stopped learning).
     optimizer : {'adam', 'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', \
 'rmsprop', 'radam', 'cg'}, default='adam'
         Fine-tuning update rule. 'cg' runs 3 iterations of nonlinear conjugate

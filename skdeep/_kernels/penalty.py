@@ -128,7 +128,12 @@ def ridge_loo_errors(X, Y, sample_weight=None, penalties=RIDGE_PENALTIES):
     rows = _weighted_targets(X, Y, sample_weight)
     if isinstance(rows, float):
         return np.full(len(penalties), np.nan)
-    X, Y, w, _ = rows
+    return _leave_one_out_errors(*rows[:3], penalties)
+
+
+def _leave_one_out_errors(X, Y, w, penalties):
+    """:func:`ridge_loo_errors` on rows of positive weight ``w`` and float64
+    columns ``Y`` (as :func:`_weighted_targets` gives them)."""
     share = w / w.sum()
     root = np.sqrt(w)[:, None]
     Yt = root * (Y - share @ Y)
@@ -164,7 +169,8 @@ def linear_error_fraction(X, Y, sample_weight=None):
     rows = _weighted_targets(X, Y, sample_weight)
     if isinstance(rows, float):
         return rows
-    return float(np.min(ridge_loo_errors(*rows[:3]))) / rows[3]
+    X, Y, w, total = rows
+    return float(np.min(_leave_one_out_errors(X, Y, w, RIDGE_PENALTIES))) / total
 
 
 def noise_scaled_alpha(fraction, linear_fraction=None):
