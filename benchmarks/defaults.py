@@ -11,8 +11,10 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
   per held-out row (in the [0, 1] units of the scaled data); and the same on
   two synthetic controls: a rank-6 Gaussian, for which PCA's code is the best
   there is, and a curved 2-d surface, for which it is not;
-* unsupervised features: ``DBN()`` (and a two-layer DBN) against scikit-learn's
-  ``BernoulliRBM()``, each followed by ``LogisticRegression()``, accuracy;
+* unsupervised features: ``DBN()`` (and with binary input units, and a
+  two-layer DBN) against scikit-learn's ``BernoulliRBM()``, each followed by
+  ``LogisticRegression()``, accuracy, and the logistic regression on the
+  inputs themselves;
 * unscaled inputs, raw and standardized: ``DBNClassifier()`` and
   ``DBNRegressor()`` (and with binary input units, the former default)
   against ``MLPClassifier()`` and ``MLPRegressor()`` (the regression sets of
@@ -271,14 +273,16 @@ def run_autoencoder(sets, tuned, table=AUTOENCODER,
         row(name, [str(code), -ours, -peer, ours / peer, t_ours, t_peer, best])
 
 
-#: data sets of the features section
-#: (wine informed the choice of DBN's default here; classif-5class did not)
-FEATURES = ["digits", "breast_cancer", "mnist-5000", "*wine", "*classif-5class-3000"]
+#: data sets of the features section (wine informed the choice of DBN's
+#: layers, classif-5class did not; all informed its 'auto' input units)
+FEATURES = ["digits", "breast_cancer", "mnist-5000", "*wine", "*classif-5class-3000", "iris",
+            "moons"]
 
 
 def run_features(sets):
     header("unsupervised features + LogisticRegression(): accuracy (3-fold CV)",
-           ["DBN()", "DBN 2-layer", "sklearn RBM", "diff", "DBN() s", "RBM s", "time x"])
+           ["DBN()", "binary in", "DBN 2-layer", "sklearn RBM", "diff", "logistic", "DBN() s",
+            "RBM s", "time x"])
     for name in sets:
         X, y = CLASSIFICATION[name]()
         cv = StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED)
@@ -287,10 +291,13 @@ def run_features(sets):
             return Pipeline([("model", model), ("classifier", LogisticRegression(max_iter=1000))])
 
         ours, t_ours = cv_scores(features(DBN(random_state=SEED)), X, y, cv)
+        binary, _ = cv_scores(features(DBN(visible_unit="bernoulli", random_state=SEED)), X, y, cv)
         deep, _ = cv_scores(features(DBN(hidden_layer_sizes=(256, 256), random_state=SEED)),
                             X, y, cv)
         peer, t_peer = cv_scores(features(BernoulliRBM(random_state=SEED)), X, y, cv)
-        row(name, [ours, deep, peer, ours - peer, t_ours, t_peer, t_ours / t_peer])
+        pixels, _ = cv_scores(LogisticRegression(max_iter=1000), X, y, cv)
+        row(name, [ours, binary, deep, peer, ours - peer, pixels, t_ours, t_peer,
+                   t_ours / t_peer])
 
 
 #: data sets of the inputs section (wine did not inform the 'auto' choices)

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone, is_classifier
-from sklearn.datasets import load_breast_cancer, make_regression
+from sklearn.datasets import load_breast_cancer, load_wine, make_regression
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, cross_val_score, train_test_split
 from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 import skdeep
 from skdeep import (
@@ -582,6 +582,29 @@ def test_dbn_visible_unit_auto_follows_the_training_data(digits):
         assert type(fitted.estimators_[0]).__name__ == expected[unit]
         ranged = [w for w in caught if issubclass(w.category, InputRangeWarning)]
         assert len(ranged) == (unit == "bernoulli" and sp.issparse(data))
+
+
+def test_dbn_auto_takes_gaussian_units_for_a_table_scaled_to_the_unit_interval(digits):
+    """On min-max scaled wine (values crowding the middle of [0, 1]) 'auto'
+    takes standardized Gaussian units, whose features beat binary units' by
+    far (measured 0.91 against 0.69); binarized digits keep binary units, and
+    sparse rows given to the Gaussian model are made dense."""
+    X, y = load_wine(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)
+    scaler = MinMaxScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), np.clip(scaler.transform(X_test), 0, 1)
+
+    def accuracy(dbn):
+        model = make_pipeline(dbn, LogisticRegression(max_iter=1000))
+        return model.fit(X_train, y_train).score(X_test, y_test)
+
+    auto = DBN(random_state=0).fit(X_train)
+    assert auto.visible_unit_ == "gaussian" and auto.input_mean_ is not None
+    assert accuracy(DBN(random_state=0)) > accuracy(DBN(visible_unit="bernoulli",
+                                                        random_state=0)) + 0.15
+    np.testing.assert_allclose(auto.transform(sp.csr_matrix(X_test)), auto.transform(X_test))
+    binarized = (digits[0][:300] > 0.5).astype(float)
+    assert DBN(n_iter=1, random_state=0).fit(binarized).visible_unit_ == "bernoulli"
 
 
 NETWORKS = [DBNClassifier(hidden_layer_sizes=(8,), pretrain_n_iter=2, max_iter=3, random_state=0),

@@ -3,6 +3,7 @@
 import numpy as np
 
 from skdeep._kernels.scaling import (
+    binary_variance_share,
     common_scale_standardization,
     fold_output_scaling,
     fold_scaling,
@@ -78,3 +79,22 @@ def test_a_constant_column_standardizes_to_zero():
     assert standardization(X)[1][0] == 1.0
     np.testing.assert_allclose(common_scale_standardization(X)[1],
                                np.sqrt(np.var([0.0, 1.0, 2.0]) / 2), rtol=1e-12)
+
+
+def test_binary_variance_share_of_binary_data_an_even_grid_and_constants():
+    """1 for binary columns; for ``n`` evenly spaced values in [0, 1], mean
+    1/2 and variance ``(n + 1) / (12 (n - 1))``, so ``(n + 1) / (3 (n - 1))``;
+    weights count as repeated rows; constant columns have no variance, and
+    columns of only 0 or 1 count as binary."""
+    rng = np.random.default_rng(2)
+    binary = (rng.random((50, 4)) < [0.1, 0.5, 0.7, 0.9]).astype(float)
+    np.testing.assert_allclose(binary_variance_share(binary), 1.0, rtol=1e-12)
+    n = 11
+    grid = np.tile(np.linspace(0, 1, n)[:, None], (1, 3))
+    np.testing.assert_allclose(binary_variance_share(grid), (n + 1) / (3 * (n - 1)), rtol=1e-12)
+    X = rng.random((9, 3)) ** 2
+    weights = np.array([1, 0, 2, 3, 1, 1, 2, 1, 4])
+    np.testing.assert_allclose(binary_variance_share(X, weights.astype(float)),
+                               binary_variance_share(np.repeat(X, weights, axis=0)), rtol=1e-12)
+    assert binary_variance_share(np.full((5, 2), 0.3)) == 0.0
+    assert binary_variance_share(np.zeros((5, 2))) == 1.0

@@ -55,6 +55,18 @@ def common_scale_standardization(X, sample_weight=None):
     return m, xp.ones_like(m) * xp.where(scale > 0, scale, xp.ones_like(scale))
 
 
+def binary_variance_share(X, sample_weight=None):
+    """The columns' summed (weighted) variance over ``sum m (1 - m)``, the
+    variance of binary columns of the same means ``m``, for ``X`` in [0, 1]: 1
+    for binary data, the most any values in [0, 1] reach (``x^2 <= x``), and
+    near 0 for values that crowd the middle of the interval (1 where every
+    column is constant at 0 or 1)."""
+    xp = get_namespace(X)
+    m, deviation = _means_and_deviations(X, sample_weight)
+    binary = xp.sum(m * (1 - m))
+    return float(xp.sum(deviation ** 2) / binary) if float(binary) > 0 else 1.0
+
+
 def scaled(X, m, r):
     """``(X - m) / r``, in the dtype of ``m`` (the fitted model's)."""
     return (astype(X, m.dtype, copy=False) - m) / r
