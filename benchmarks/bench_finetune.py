@@ -2,7 +2,9 @@
 
 The same network (784-500-500-10, logistic hidden units, softmax output), the
 same optimizer (Adam, learning rate 0.001), batch size (100), L2 penalty and
-float32 data; ``pretraining=None`` so that only back-propagation is timed. Each
+float32 data (``--sparse``: as a CSR matrix, whose first-layer products both
+libraries compute from the stored values); ``pretraining=None`` so that only
+back-propagation is timed. Each
 fit runs ``--epochs`` epochs. The two estimators are timed alternately,
 repetition after repetition, and the medians compared, so load on the machine
 hits both alike. Prints samples/s of each (from wall-clock time) and the ratio
@@ -10,7 +12,7 @@ skdeep / scikit-learn (target >= 1.0), and the same ratio from the process's
 CPU time, which load from other processes disturbs less.
 
 Usage: python benchmarks/bench_finetune.py [--repeats 5] [--n-samples 20000]
-       [--epochs 2] [--dtype float32] [--quick]
+       [--epochs 2] [--dtype float32] [--sparse] [--quick]
 """
 
 import argparse
@@ -19,6 +21,7 @@ import time
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.datasets import load_digits
 from sklearn.neural_network import MLPClassifier
 
@@ -76,6 +79,7 @@ def main():
     parser.add_argument("--n-samples", type=int, default=20000)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    parser.add_argument("--sparse", action="store_true", help="the data as a CSR matrix")
     parser.add_argument("--quick", action="store_true", help="3 repeats of 5000 rows, 1 epoch")
     args = parser.parse_args()
     if args.quick:
@@ -84,6 +88,9 @@ def main():
     X, y, name = data(args.n_samples)
     X = X.astype(args.dtype)
     n = len(X)
+    if args.sparse:
+        X = sp.csr_matrix(X)
+        name += f" as CSR ({X.nnz / np.prod(X.shape):.0%} stored)"
     print(f"data: {n} rows of {name}, {args.dtype}; 784-{'-'.join(map(str, HIDDEN))}-10 "
           f"logistic, Adam, batch {BATCH}, {args.epochs} epoch(s) per fit, "
           f"{args.repeats} alternating repetitions")

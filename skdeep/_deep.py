@@ -56,6 +56,7 @@ from ._rbm import generator_for
 from ._training import (
     History,
     decayed_learning_rate,
+    is_binary,
     run_epochs,
 )
 
@@ -131,7 +132,7 @@ class BaseDeepNetwork(BaseEstimator):
 
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "pretraining": [StrOptions(set(PRETRAINING)), None],
+        "pretraining": [StrOptions({*PRETRAINING, "auto"}), None],
         "visible_unit": [StrOptions({"auto", "bernoulli", "gaussian"})],
         "pretrain_n_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
         "pretrain_learning_rate": [Interval(Real, 0, None, closed="neither"),
@@ -168,7 +169,7 @@ class BaseDeepNetwork(BaseEstimator):
         self,
         hidden_layer_sizes=(128, 128),
         *,
-        pretraining="denoising",
+        pretraining="auto",
         visible_unit="auto",
         pretrain_n_iter="auto",
         pretrain_learning_rate="auto",
@@ -232,12 +233,24 @@ class BaseDeepNetwork(BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------ building
-    def _hidden_activation(self):
+    def _hidden_activation(self, pretraining):
         """The activation of the hidden layers built here: ``'auto'`` is logistic
         under RBM pre-training (its hidden units are binary), ReLU otherwise."""
         if self.activation != "auto":
             return self.activation
-        return "logistic" if self.pretraining == "rbm" else "relu"
+        return "logistic" if pretraining == "rbm" else "relu"
+
+    def _resolved_pretraining(self, X, unlabeled, transferred):
+        """``pretraining`` with 'auto' resolved: RBMs, whose binary visible
+        units are the exact model of binary data, on binary rows (unlabeled
+        ones included); denoising autoencoders on other values, and above
+        transferred layers, whose outputs are real-valued."""
+        if self.pretraining != "auto":
+            return self.pretraining
+        rows = [X] + ([] if unlabeled is None else [unlabeled[0]])
+        if not transferred and all(is_binary(a) for a in rows):
+            return "rbm"
+        return "denoising"
 
     def _init(self, activation):
         return INITS[init_for(activation) if self.init == "auto" else self.init]
@@ -258,7 +271,8 @@ class BaseDeepNetwork(BaseEstimator):
                 f"layers ({len(sizes)})."
             )
         dtype, rng = X.dtype, self._rng
-        activation = self._hidden_activation()
+        self.pretraining_ = self._resolved_pretraining(X, unlabeled, self.init_layers is not None)
+        activation = self._hidden_activation(self.pretraining_)
         layers = []
         if self.init_layers is not None:
             layers = transferred_layers(self.init_layers, X, y)
@@ -272,7 +286,7 @@ class BaseDeepNetwork(BaseEstimator):
                 )
         new_sizes = sizes[len(layers):]
         self.pretrained_layers_ = []
-        if new_sizes and self.pretraining is not None:
+        if new_sizes and self.pretraining_ is not None:
             inputs, weights = X, sample_weight
             if unlabeled is not None:
                 inputs = concat([X, unlabeled[0]])
@@ -285,7 +299,7 @@ class BaseDeepNetwork(BaseEstimator):
             else:
                 warn_binary_visible_range(X, self)
             learners = make_layer_learners(
-                self.pretraining, new_sizes, settings=self._pretrain_settings(),
+                self.pretraining_, new_sizes, settings=self._pretrain_settings(),
                 random_state=rng, first_visible=visible, activation=activation)
             self.pretrained_layers_ = pretrain_layers(inputs, learners, verbose=self.verbose,
                                                       sample_weight=weights, owner=self)
@@ -512,7 +526,9 @@ class BaseDeepNetwork(BaseEstimator):
         self.alpha_ = self._resolved_alpha(X, Y, w, incremental)
 
         def step(rows):
-            Xb, Yb = take_rows(X, rows), take_rows(Y, rows)
+            # sparse rows stay sparse (the first layer's products skip their
+            # zeros) unless input dropout multiplies them by a mask
+            Xb, Yb = take_rows(X, rows, dense=self.input_dropout > 0), take_rows(Y, rows)
             wb = None if w is None else take_rows(w, rows)
             if self._optimizer is not None:
                 _, summed, grads = self._loss_and_gradients(Xb, Yb, rng, objective=False,
@@ -622,16 +638,23 @@ class BaseDeepNetwork(BaseEstimator):
 PARAMETERS_DOC = """
     hidden_layer_sizes : array-like of int, default=(128, 128)
         Units of each hidden layer, bottom first.
-    pretraining : {'rbm', 'autoencoder', 'denoising'} or None, default='denoising'
+    pretraining : {'auto', 'rbm', 'autoencoder', 'denoising'} or None, default='auto'
         Greedy layer-wise pre-training of the hidden layers: RBMs trained by
         CD-k (a deep belief network, Hinton et al. 2006), autoencoders (a
         stacked autoencoder, Bengio et al. 2007), denoising autoencoders with
         masking noise (Vincent et al. 2010), or None for random initialisation
-        by ``init`` (the no-pre-training baseline). The default, denoising
-        autoencoders with the network's own activation, matched or beat
-        random initialisation on every data set of ``benchmarks/defaults.py``;
-        RBM pre-training (with logistic units) is the classic recipe and wins
-        on MNIST-like images with longer training (see the user guide).
+        by ``init`` (the no-pre-training baseline). 'auto' (``pretraining_``)
+        takes RBMs for binary inputs (every value 0 or 1, unlabeled rows
+        included: one-hot categories, binarized images), whose binary
+        visible units are their exact model, and denoising autoencoders with
+        the network's own activation otherwise. On real values denoising
+        autoencoders matched or beat random initialisation on every data set
+        of ``benchmarks/defaults.py``; on its nine binary classification sets
+        (``--sections binary``) RBMs beat them on eight (one-hot categories
+        0.772 against 0.744, binned features 0.735 against 0.680; binarized
+        MNIST 0.926 against 0.941) and ``MLPClassifier()`` on all nine, where
+        denoising autoencoders fell below it on four; on its four binary
+        regression sets both beat ``MLPRegressor()``, RBMs by more on three.
     visible_unit : {'auto', 'bernoulli', 'gaussian'}, default='auto'
         Input units of the bottom pre-training layer: values in [0, 1], or
         standardized real values. 'auto' takes binary units and, where dense
@@ -779,6 +802,8 @@ ATTRIBUTES_DOC = """
         Activation of each layer, the output layer's last.
     batch_norms_ : list
         The batch normalization of each layer (``None`` where there is none).
+    pretraining_ : {'rbm', 'autoencoder', 'denoising'} or None
+        The pre-training used (``pretraining`` resolved).
     pretrained_layers_ : list of estimators
         The fitted layer learners of the pre-training (empty without).
     loss_curve_ : list of float

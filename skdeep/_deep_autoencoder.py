@@ -23,6 +23,7 @@ from ._kernels.scaling import (
 )
 from ._pretraining import (
     AUTOENCODER_PRETRAIN_UPDATES,
+    PRETRAINING,
     check_hidden_layer_sizes,
     layer_weights,
     learner_activations,
@@ -259,6 +260,7 @@ default='auto'
         "loss": _SHARED_CONSTRAINTS["loss"],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "early_stopping": ["boolean", StrOptions({"auto"})],
+        "pretraining": [StrOptions(set(PRETRAINING)), None],
     }
 
     def __init__(
@@ -414,7 +416,7 @@ default='auto'
         transposed weights and visible biases (Hinton & Salakhutdinov 2006, Fig. 1)."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         dtype = X.dtype
-        n_hidden, unit = len(sizes) - 1, self._hidden_activation()
+        n_hidden, unit = len(sizes) - 1, self._hidden_activation(self.pretraining)
         activations = ([unit] * n_hidden + ["identity"] + [unit] * n_hidden
                        + [RECONSTRUCTION_LOSSES[self.reconstruction_loss_][1]])
         self.pretrained_layers_ = self._pretrain(X, sizes, sample_weight)
@@ -453,7 +455,7 @@ default='auto'
         learners = make_layer_learners(
             self.pretraining, sizes, settings=self._pretrain_settings(), random_state=self._rng,
             first_visible=first_visible, top_hidden="gaussian",
-            activation=self._hidden_activation(),
+            activation=self._hidden_activation(self.pretraining),
         )
         return pretrain_layers(X, learners, verbose=self.verbose, sample_weight=sample_weight,
                                updates=AUTOENCODER_PRETRAIN_UPDATES, owner=self)

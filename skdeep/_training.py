@@ -85,6 +85,14 @@ def in_unit_interval(X):
     return _within_unit_interval(value_range(X))
 
 
+def is_binary(X):
+    """Whether every value of ``X`` (dense, or the stored ones of a sparse
+    matrix) is 0 or 1."""
+    values = X.data if hasattr(X, "tocsr") else X
+    xp = get_namespace(values)
+    return bool(xp.all((values == 0) | (values == 1)))
+
+
 def _within_unit_interval(bounds):
     return bounds is None or (
         bounds[0] >= -UNIT_INTERVAL_SLACK and bounds[1] <= 1 + UNIT_INTERVAL_SLACK)

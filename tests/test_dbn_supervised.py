@@ -426,11 +426,16 @@ def test_integer_sample_weights_equal_repeated_rows_in_full_batches(cls, rng):
                           max_iter=3, early_stopping=True, random_state=0),
     lambda: DBNRegressor(hidden_layer_sizes=(16,), pretraining="autoencoder",
                          pretrain_n_iter=2, max_iter=3, random_state=0),
+    lambda: DBNRegressor(hidden_layer_sizes=(16,), input_dropout=0.2, pretrain_n_iter=2,
+                         max_iter=3, random_state=0),
     lambda: Autoencoder(n_components=8, noise="masking", n_iter=3, random_state=0),
-], ids=["classifier-denoising", "classifier-rbm-early-stopping", "regressor", "autoencoder"])
+], ids=["classifier-denoising", "classifier-rbm-early-stopping", "regressor",
+        "regressor-input-dropout", "autoencoder"])
 def test_a_sparse_matrix_fits_as_its_dense_copy(digits, make):
-    """A CSR or CSC matrix gives the model its dense copy gives (minibatches
-    are made dense one at a time), unlabeled rows included."""
+    """A CSR or CSC matrix gives the model its dense copy gives, unlabeled
+    rows included: fine-tuning multiplies sparse minibatches by the first
+    layer's weights (dense ones under input dropout), pre-training makes
+    them dense one at a time."""
     X, y = digits[0][:300], digits[1][:300].copy()
     dense = make()
     if is_classifier(dense):

@@ -7,14 +7,19 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone, is_classifier
-from sklearn.datasets import load_breast_cancer, load_wine, make_regression
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_wine,
+    make_classification,
+    make_regression,
+)
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, cross_val_score, train_test_split
 from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.preprocessing import KBinsDiscretizer, MinMaxScaler, StandardScaler
 
 import skdeep
 from skdeep import (
@@ -544,6 +549,42 @@ def test_activation_auto_follows_pretraining(digits):
         none = DBNClassifier(hidden_layer_sizes=(8,), pretraining=None, max_iter=1).fit(X, y)
     assert rbm.activations_ == ["logistic", "softmax"]
     assert none.activations_ == ["relu", "softmax"]
+
+
+def test_pretraining_auto_takes_rbms_for_binary_inputs(digits):
+    """'auto' pre-trains RBMs (logistic units) on binary rows, dense or
+    sparse, and denoising autoencoders (rectifiers) on real values, on
+    binary rows with real-valued unlabeled ones, and above transferred
+    layers. On one-hot binned features RBMs gain over denoising
+    autoencoders (measured 0.720 against 0.672 and 0.755 against 0.741)."""
+    X, y = digits[0][:200], digits[1][:200]
+    binary = (X > 0.5).astype(float)
+    settings = dict(hidden_layer_sizes=(8,), pretrain_n_iter=1, max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for data, labels, expected in [
+                (binary, y, "rbm"), (sp.csr_matrix(binary), y, "rbm"), (X, y, "denoising"),
+                (np.vstack([binary, X[:10]]), np.r_[y, [-1] * 10], "denoising")]:
+            model = DBNClassifier(**settings).fit(data, labels)
+            assert model.pretraining_ == expected
+            assert model.activations_[0] == ("logistic" if expected == "rbm" else "relu")
+        assert DBNRegressor(**settings).fit(binary, y.astype(float)).pretraining_ == "rbm"
+        source = DBNClassifier(**settings).fit(binary, y)
+        transferred = DBNClassifier(**{**settings, "hidden_layer_sizes": (8, 8)},
+                                    init_layers=source).fit(binary, y)
+        assert transferred.pretraining_ == "denoising"
+
+    gains = []
+    for seed in (0, 1):
+        X, y = make_classification(n_samples=1500, n_features=20, n_informative=10,
+                                   n_classes=3, random_state=seed)
+        X = KBinsDiscretizer(n_bins=10, encode="onehot",
+                             quantile_method="averaged_inverted_cdf").fit_transform(X)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        rbm, denoising = (DBNClassifier(pretraining=p, random_state=0).fit(X_train, y_train)
+                          for p in ("auto", "denoising"))
+        gains.append(rbm.score(X_test, y_test) - denoising.score(X_test, y_test))
+    assert np.mean(gains) > 0.015
 
 
 def test_too_few_updates_warn(digits):

@@ -297,11 +297,13 @@ def size(x):
     return n
 
 
-def take_rows(x, rows):
+def take_rows(x, rows, dense=True):
     """The rows ``rows`` (an integer array of ``x``'s library) of ``x``; dense
-    for a sparse matrix (a minibatch), so that the kernels see arrays only."""
+    for a sparse matrix (a minibatch), so that the kernels see arrays only,
+    unless ``dense`` is False (for a product with a weight matrix, which
+    scipy computes from the stored values alone)."""
     if sp.issparse(x):
-        return x[rows].toarray()
+        return x[rows].toarray() if dense else x[rows]
     xp = get_namespace(x)
     if xp is np:
         return np.take(x, rows, axis=0)
