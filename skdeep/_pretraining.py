@@ -112,10 +112,14 @@ def _layer_units(pretraining, first_visible, top_hidden, n_layers, activation):
     """``(visible, hidden)`` unit type of each layer: 'bernoulli' (values in
     [0, 1]) or 'gaussian' (real values), with the hidden activation of the
     autoencoder learners ('identity' for a linear code)."""
-    if first_visible == "gaussian" and top_hidden == "gaussian" and n_layers == 1:
+    # an autoencoder layer may be linear on both sides (its optimum is PCA's
+    # subspace, Baldi & Hornik 1989); an RBM may not
+    if (pretraining == "rbm" and first_visible == "gaussian" and top_hidden == "gaussian"
+            and n_layers == 1):
         raise ValueError(
-            "A single layer cannot have both real-valued input and a linear code: "
-            "a Gaussian-Gaussian RBM has no normalisable distribution. Add a layer."
+            "A single RBM cannot have both real-valued input and a linear code: "
+            "a Gaussian-Gaussian RBM has no normalisable distribution. Add a layer, "
+            "or pre-train it as an autoencoder (pretraining='autoencoder' or 'denoising')."
         )
     # RBM hidden units are binary; autoencoder layers take the network's activation
     bounded = pretraining == "rbm" or activation == "logistic"

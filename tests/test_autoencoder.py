@@ -236,6 +236,27 @@ def test_dbn_autoencoder_beats_pca_with_a_two_unit_code(digits):
     assert -ae.score(test) < 0.8 * pca_error
 
 
+@pytest.mark.parametrize("pretraining", ["autoencoder", "denoising"])
+def test_a_linear_autoencoder_learns_pca(pretraining, rng):
+    """A code layer alone, linear on both sides (squared error on real values),
+    pre-trained by an autoencoder: the best linear autoencoder reconstructs
+    as PCA does (Baldi & Hornik 1989), so its training error is PCA's and its
+    decoder spans PCA's subspace. An RBM would need a layer more."""
+    X = rng.normal(size=(600, 8)) @ np.diag([3, 2.5, 2, 0.5, 0.4, 0.3, 0.2, 0.1])
+    pca = PCA(n_components=3).fit(X)
+    pca_error = np.mean(np.sum((pca.inverse_transform(pca.transform(X)) - X) ** 2, axis=1))
+    ae = DBNAutoencoder((3,), pretraining=pretraining, loss="squared_error",
+                        early_stopping=False, max_iter=300, random_state=0).fit(X)
+    assert ae.activations_ == ["identity", "identity"]
+    assert -ae.score(X) < 1.001 * pca_error  # measured 1.00001
+    # the cosines of the principal angles between the two 3-d subspaces
+    decoder_basis = np.linalg.qr(ae.coefs_[-1].T)[0]
+    cosines = np.linalg.svd(pca.components_ @ decoder_basis, compute_uv=False)
+    assert cosines.min() > 0.9999  # measured 0.9999998
+    with pytest.raises(ValueError, match="A single RBM cannot"):
+        DBNAutoencoder((3,), pretraining="rbm", loss="squared_error").fit(X)
+
+
 def unrolled(X, **params):
     """The pre-trained, unrolled net of ``DBNAutoencoder(**params)`` before fine-tuning."""
     ae = DBNAutoencoder(**params)

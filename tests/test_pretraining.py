@@ -65,7 +65,7 @@ def test_pretrain_layers_verbose(tiny_binary, capsys):
 
 
 def test_single_gaussian_gaussian_layer_refused():
-    with pytest.raises(ValueError, match="Add a layer"):
+    with pytest.raises(ValueError, match="A single RBM cannot"):
         make_layer_learners("rbm", (3,), first_visible="gaussian", top_hidden="gaussian")
 
 
