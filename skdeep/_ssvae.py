@@ -26,10 +26,14 @@ from ._vae import (
     check_finite,
     check_range,
     divergence_hint,
+    from_model_units,
     init_layers,
+    log_density_shift,
     network,
+    resolve_input_scaling,
     resolve_likelihood,
     resolve_step,
+    to_model_units,
 )
 
 #: max_iter='auto': epochs for about this many minibatch updates, within
@@ -77,7 +81,11 @@ default='auto'
         feature the decoder outputs: the choice for the codes of a
         :class:`VariationalAutoencoder` (M1+M2), whose active and collapsed
         dimensions differ in scale. 'auto' is 'bernoulli' when every training
-        value (labeled or not) is in [0, 1] and 'gaussian' otherwise.
+        value (labeled or not) is in [0, 1] and otherwise 'gaussian' on the
+        columns standardized by their training mean and deviation
+        (``input_mean_``, ``input_scale_``), as :class:`VariationalAutoencoder`'s
+        'auto' (raw wine columns made the bound's gradients overflow); every
+        method takes and gives the data's units, log-densities included.
     activation : {'relu', 'tanh', 'logistic', 'leaky_relu', 'identity'}, default='relu'
         Activation of the hidden layers of the three networks.
     classification_weight : float, default=1.0
@@ -124,6 +132,9 @@ default='auto'
         Class labels of the labeled rows (never the unlabeled marker).
     likelihood_ : {'bernoulli', 'gaussian', 'gaussian_learned_variance'}
         The likelihood fitted (``likelihood``, with 'auto' resolved).
+    input_mean_, input_scale_ : ndarray of shape (n_features_in_,) or None
+        The training mean and deviation by which ``likelihood='auto'``
+        standardized the columns for its Gaussian; else None.
     learning_rate_ : float
         The step size used (``learning_rate``, with 'auto' resolved).
     encoder_coefs_ : list of ndarray
@@ -321,7 +332,9 @@ default='auto'
         y_index = self._encode_labels(y, classes if first else self.classes_)
         if first:
             self.likelihood_ = resolve_likelihood(self, X)
+            self.input_mean_, self.input_scale_ = resolve_input_scaling(self, X)
         check_range(self, X)
+        X = to_model_units(self, X)
         if first:
             self._initialize(X)
         elif X.dtype != self.encoder_coefs_[0].dtype:
@@ -422,7 +435,7 @@ default='auto'
     def _validate_X(self, X):
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
         dtype = self.encoder_coefs_[0].dtype
-        return X if X.dtype == dtype else X.astype(dtype)
+        return to_model_units(self, X if X.dtype == dtype else X.astype(dtype))
 
     def predict_log_proba(self, X):
         """Logarithm of the classifier's class probabilities, log q(y | x).
@@ -545,7 +558,8 @@ default='auto'
         z = vae.draw_noise(rng, (n_samples, self.n_components), dtype)
         out = ssvae.decode(z, classes, self._decoder(), n_classes)
         lik = vae.LIKELIHOODS[self.likelihood_]
-        return (lik.mean(out) if mean else lik.sample(out, rng)), self.classes_[classes]
+        X = from_model_units(self, lik.mean(out) if mean else lik.sample(out, rng))
+        return X, self.classes_[classes]
 
     def score_samples(self, X):
         """Lower bound U(x) of log p(x) of each row, the class marginalised.
@@ -579,7 +593,8 @@ default='auto'
                 L = ssvae.labeled_bound(x, unlabeled, eps, *networks, self.likelihood_, n_classes)
                 log_q = ssvae.classifier_log_proba(x, self._classifier())
                 scores.append(ssvae.unlabeled_bound(L.reshape(n_classes, -1).T, log_q))
-        return check_finite(self, np.concatenate(scores), X, "score_samples")
+        return check_finite(self, np.concatenate(scores) + log_density_shift(self), X,
+                            "score_samples")
 
     @property
     def _n_features_out(self):

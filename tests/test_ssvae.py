@@ -15,6 +15,7 @@ from skdeep._kernels import ssvae, vae
 from skdeep._kernels.network import forward
 from skdeep._training import DivergenceError
 from skdeep._vae import resolve_likelihood
+from test_vae import _check_log_jacobian
 
 # short fits stop at max_iter on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -347,6 +348,23 @@ def test_gaussian_likelihood_warning_and_divergence(digits):
     assert np.isfinite(m2.score_samples(X)).all()
     with np.errstate(all="ignore"), pytest.raises(DivergenceError, match="learning_rate"):
         _small(optimizer="sgd", learning_rate=1e6).fit(X, y)
+
+
+def test_auto_gaussian_likelihood_fits_standardized_columns(rng):
+    """As the VAE's: on ``a X + b`` the model, predictions and codes of ``X``,
+    samples ``a x + b``, and log-densities less ``sum log a``."""
+    X = rng.normal(size=(300, 6)) @ rng.normal(size=(6, 6))
+    y = (X[:, 0] > 0).astype(int)
+    a, b = np.array([1.0, 3.0, 50.0, 400.0, 1e3, 5e3]), rng.normal(size=6) * 100
+    base, moved = _small().fit(X, y), _small().fit(a * X + b, y)
+    assert moved.likelihood_ == "gaussian" and moved.input_scale_ is not None
+    np.testing.assert_allclose(moved.predict_proba(a * X + b), base.predict_proba(X),
+                               rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(moved.transform(a * X + b), base.transform(X), rtol=1e-6,
+                               atol=1e-9)
+    drawn, moved_drawn = base.sample(4, random_state=0), moved.sample(4, random_state=0)
+    np.testing.assert_allclose(moved_drawn[0], a * drawn[0] + b, rtol=1e-6)
+    _check_log_jacobian(moved, a * X + b)
 
 
 def test_m1_m2_pipeline_with_unlabeled_rows(digits):

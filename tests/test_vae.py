@@ -1,5 +1,6 @@
 """Tests of the VAE kernels (skdeep/_kernels/vae.py) and VariationalAutoencoder."""
 
+import copy
 import pickle
 import warnings
 
@@ -309,8 +310,46 @@ def test_divergence_raises_an_error_naming_the_learning_rate(digits):
             _fitted(digits[0][:200], optimizer="sgd", learning_rate=1e6, max_iter=3)
     # advice to change the likelihood only where it is not already Gaussian
     with np.errstate(all="ignore"), pytest.raises(DivergenceError) as caught:
-        _fitted(digits[0][:200] * 16e3, max_iter=3)
+        _fitted(digits[0][:200] * 16e3, likelihood="gaussian", max_iter=3)
     assert str(caught.value).endswith("standardize it.")
+
+
+def _check_log_jacobian(model, X):
+    """``model``'s log-densities of ``X`` are those of the same networks on
+    the standardized rows, less ``sum log input_scale_`` (the rows, and so the
+    noise drawn for each, are the same)."""
+    standardized = copy.deepcopy(model)
+    standardized.input_mean_ = standardized.input_scale_ = None
+    Z = (X - model.input_mean_) / model.input_scale_
+    np.testing.assert_allclose(model.score_samples(X),
+                               standardized.score_samples(Z) - np.log(model.input_scale_).sum(),
+                               rtol=1e-12)
+
+
+def test_auto_gaussian_likelihood_fits_standardized_columns(rng):
+    """'auto''s unit-variance Gaussian models the standardized columns: a
+    model fitted on ``a X + b`` (columns of scale 1 to 5,000) is the model of
+    ``X``, its codes the same, its reconstructions and samples ``a R + b``,
+    and its log-densities those of ``X`` minus ``sum log a``, the change of
+    variables' log-Jacobian. The likelihood as given takes the values as they
+    are, and on these columns diverges."""
+    X = rng.normal(size=(300, 6)) @ rng.normal(size=(6, 6))
+    a, b = np.array([1.0, 3.0, 50.0, 400.0, 1e3, 5e3]), rng.normal(size=6) * 100
+    small = dict(max_iter=3, n_importance_samples=3)
+    base, moved = _fitted(X, **small), _fitted(a * X + b, **small)
+    assert moved.likelihood_ == "gaussian" and moved.input_mean_ is not None
+    np.testing.assert_allclose(moved.transform(a * X + b), base.transform(X), rtol=1e-6,
+                               atol=1e-9)
+    Z = base.transform(X)
+    np.testing.assert_allclose(moved.inverse_transform(Z), a * base.inverse_transform(Z) + b,
+                               rtol=1e-6)
+    np.testing.assert_allclose(moved.sample(5, random_state=0),
+                               a * base.sample(5, random_state=0) + b, rtol=1e-6)
+    _check_log_jacobian(moved, a * X + b)
+    given = _fitted(X, likelihood="gaussian", max_iter=1)
+    assert given.input_mean_ is None and given.input_scale_ is None
+    with np.errstate(all="ignore"), pytest.raises(DivergenceError):
+        _fitted(a * X + b, likelihood="gaussian", max_iter=3)
 
 
 def test_early_stopping_keeps_the_best_validation_score(digits):
