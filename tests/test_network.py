@@ -242,29 +242,6 @@ def test_backward_leaves_delta_unchanged(rng):
     np.testing.assert_array_equal(delta, before)
 
 
-def test_weight_gradients_take_their_weights_memory_layout(rng):
-    """A transposed view of a weight matrix (a layer learner's
-    ``components_.T``) gets its gradient as a transposed view too, with the
-    values of the C-ordered weights' gradient, so that the learner need not
-    copy it; a sparse input keeps the plain product."""
-    from scipy import sparse
-
-    coefs, intercepts = make_net(rng, [6, 4, 3])
-    X = rng.random((5, 6))
-    as_views = [np.ascontiguousarray(W.T).T for W in coefs]
-    assert not as_views[0].flags.c_contiguous
-    acts = ["relu", "identity"]
-    Y = rng.random((5, 3))
-    plain = loss_and_gradients(X, Y, coefs, intercepts, acts, "squared_error")[2]
-    viewed = loss_and_gradients(X, Y, as_views, intercepts, acts, "squared_error")[2]
-    for g, v in zip(plain.coefs, viewed.coefs):
-        np.testing.assert_allclose(v, g, rtol=1e-12)
-        assert g.flags.c_contiguous and v.flags.f_contiguous and not v.flags.c_contiguous
-    from_sparse = loss_and_gradients(sparse.csr_matrix(X), Y, as_views, intercepts, acts,
-                                     "squared_error")[2]
-    np.testing.assert_allclose(from_sparse.coefs[0], plain.coefs[0], rtol=1e-12)
-
-
 @pytest.mark.parametrize("name, variance", [
     ("lecun", lambda n_in, n_out: 1 / n_in),
     ("xavier", lambda n_in, n_out: 2 / (n_in + n_out)),

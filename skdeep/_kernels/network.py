@@ -19,8 +19,6 @@ output delta of the other.
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .activations import ACTIVATIONS, DERIVATIVES
 from .backend import (
     astype,
@@ -235,7 +233,7 @@ def backward(fwd, delta, coefs, activations, *, batch_norms=None, trainable=None
             if trainable[i]:
                 grads.gammas[i], grads.betas[i] = g_gamma, g_beta
         if trainable[i]:
-            g = _weight_gradient(fwd.inputs[i], delta, coefs[i])
+            g = fwd.inputs[i].T @ delta
             if not isinstance(alpha, (int, float)) or alpha:  # an array: no host test
                 g += alpha * coefs[i]
             grads.coefs[i] = g
@@ -247,19 +245,6 @@ def backward(fwd, delta, coefs, activations, *, batch_norms=None, trainable=None
     if input_delta:
         grads.input_delta = delta
     return grads
-
-
-def _weight_gradient(A, delta, W):
-    """``A.T @ delta``, the gradient of the weights ``W``, in ``W``'s memory
-    layout: for a transposed view ``W`` (a layer learner's ``components_.T``)
-    the product is computed transposed, so that the learner's gradient of
-    ``components_`` is a view, not a copy (a transposed copy of a 2000 x 128
-    matrix costs ten times the product).
-    """
-    transposed = isinstance(W, np.ndarray) and W.flags.f_contiguous and not W.flags.c_contiguous
-    if transposed and isinstance(A, np.ndarray):  # a sparse A keeps A.T @ delta
-        return (delta.T @ A).T
-    return A.T @ delta
 
 
 def loss_and_gradients(X, Y, coefs, intercepts, activations, loss, *, alpha=0.0,
