@@ -403,7 +403,8 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
             product_size=min(self.batch_size, X.shape[0]) * size(self.components_),
             min_updates=None if incremental else MIN_UPDATES,
             divergence_hint=(f"Lower learning_rate (now {self.learning_rate_}) of "
-                             f"optimizer={self.optimizer!r}."),
+                             f"optimizer={self.optimizer!r}; with real-valued input, "
+                             "standardize it first."),
             like=X, sample_weight=weights,
         )
         self.n_iter_ = self._history.n_epochs

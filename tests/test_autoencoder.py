@@ -100,9 +100,11 @@ def test_autoencoder_warns_on_data_outside_unit_interval(digits):
 
 def test_autoencoder_divergence_names_learning_rate(digits):
     with np.errstate(all="ignore"), pytest.raises(DivergenceError,
-                                                  match="learning_rate.*optimizer='sgd'"):
+                                                  match="learning_rate.*optimizer='sgd'") as caught:
         Autoencoder(n_components=4, optimizer="sgd", loss="squared_error",
                     learning_rate=1e6, n_iter=5, random_state=0).fit(digits[0] * 16)
+    # as the RBMs' error: raw columns of scale 1,000 diverge at the default step
+    assert str(caught.value).endswith("with real-valued input, standardize it first.")
 
 
 def test_autoencoder_masking_level_checked(digits):
