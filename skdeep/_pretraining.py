@@ -341,13 +341,20 @@ def resolve_visible_unit(estimator, *arrays):
 BINARY_VARIANCE_SHARE = 0.4
 
 
+def binary_like(X, sample_weight=None):
+    """Whether dense data in [0, 1] have at least ``BINARY_VARIANCE_SHARE`` of
+    the variance of binary data of the same means, as images have and min-max
+    scaled tables have not."""
+    return binary_variance_share(X, sample_weight) >= BINARY_VARIANCE_SHARE
+
+
 def resolve_feature_unit(estimator, X, sample_weight=None):
     """``resolve_visible_unit`` for ``DBN``'s features, whose 'auto' also
-    takes Gaussian units for dense data in [0, 1] of less variance than
-    ``BINARY_VARIANCE_SHARE`` of binary data's."""
+    takes Gaussian units for dense data in [0, 1] that are not
+    :func:`binary_like`."""
     unit = resolve_visible_unit(estimator, X)
     if (estimator.visible_unit == "auto" and unit == "bernoulli" and not hasattr(X, "tocsr")
-            and binary_variance_share(X, sample_weight) < BINARY_VARIANCE_SHARE):
+            and not binary_like(X, sample_weight)):
         return "gaussian"
     return unit
 

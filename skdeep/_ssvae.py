@@ -81,7 +81,9 @@ default='auto'
         feature the decoder outputs: the choice for the codes of a
         :class:`VariationalAutoencoder` (M1+M2), whose active and collapsed
         dimensions differ in scale. 'auto' is 'bernoulli' when every training
-        value (labeled or not) is in [0, 1] and otherwise 'gaussian' on the
+        value (labeled or not) is in [0, 1] with at least 0.4 of the variance
+        of binary data of the same means (images), as
+        :class:`VariationalAutoencoder`'s, and otherwise 'gaussian' on the
         columns standardized by their training mean and deviation
         (``input_mean_``, ``input_scale_``), as :class:`VariationalAutoencoder`'s
         'auto' (raw wine columns made the bound's gradients overflow); every
