@@ -41,7 +41,7 @@ from ._kernels.penalty import (
     noise_scaled_alpha,
 )
 from ._kernels.rbm import sample_units, visible_mean
-from ._kernels.scaling import fold_scaling, scaled, standardization
+from ._kernels.scaling import fold_scaling, standardization
 from ._pretraining import (
     check_hidden_layer_sizes,
     learner_activations,
@@ -60,7 +60,7 @@ from ._semi_supervised import (
     check_some_labeled,
     unlabeled_mask,
 )
-from ._training import layer_range_warnings_silenced
+from ._training import from_model_units, layer_range_warnings_silenced, to_model_units
 
 #: the RBM settings a DBN passes to its layers, each a value or one per layer
 RBM_SETTINGS = ("learning_rate", "batch_size", "n_iter", "method", "k", "momentum",
@@ -251,7 +251,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if self.visible_unit == "auto" and self.visible_unit_ == "gaussian":
             # Gaussian units of unit variance model standardized data (Hinton 2010, 13.2)
             self.input_mean_, self.input_scale_ = standardization(X, weights)
-        X = self._scaled_input(X)
+        X = to_model_units(self, X)
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
         values = {name: per_layer(getattr(self, name), len(sizes), name, self)
                   for name in RBM_SETTINGS}
@@ -292,7 +292,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if gaussian and hasattr(H, "toarray"):
             H = H.toarray()  # standardized rows are dense
         warn_binary_visible_range(H, self)
-        H = self._scaled_input(H)
+        H = to_model_units(self, H)
         with layer_range_warnings_silenced():
             for rbm in self.estimators_:
                 H = rbm.transform(H)
@@ -334,16 +334,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             p = visible_mean(h, W, b, rbm._visible)
             last = i == len(below) - 1
             h = p if (last and mean) else sample_units(p, rng, rbm._visible)
-        if getattr(self, "input_mean_", None) is None:
-            return h
-        return h * self.input_scale_ + self.input_mean_  # back to the data's units
-
-    def _scaled_input(self, X):
-        """``X`` in the units of the bottom RBM (standardized by ``'auto'``)."""
-        mean = getattr(self, "input_mean_", None)
-        if mean is None:
-            return X
-        return scaled(X, mean, self.input_scale_)
+        return from_model_units(self, h)
 
     def _encoder_layers(self):
         """``[(coef (n_in, n_out), intercept, activation), ...]`` of the up-pass,

@@ -334,7 +334,7 @@ def resolve_visible_unit(estimator, *arrays):
 
 #: least variance, as a share of binary data's of the same means
 #: (``binary_variance_share``), for which ``DBN``'s 'auto' takes binary units
-#: on data in [0, 1]: images have 0.51 (digits) and 0.78 (MNIST), min-max
+#: (and the VAEs' 'auto' the Bernoulli likelihood) on data in [0, 1]: images have 0.51 (digits) and 0.78 (MNIST), min-max
 #: scaled tables 0.08 to 0.28 (iris the most), whose DBN features with a
 #: logistic regression gain under Gaussian units (wine 0.669 to 0.927,
 #: breast cancer 0.912 to 0.956) where images lose (digits 0.895 to 0.883)

@@ -18,7 +18,7 @@ from ._kernels.optimizers import make_optimizer
 from ._pretraining import auto_epochs, check_hidden_layer_sizes
 from ._rbm import SAMPLE_CONSTRAINTS, rng_from
 from ._semi_supervised import LabeledScoreMixin, encode_labels
-from ._training import History, run_epochs
+from ._training import History, from_model_units, run_epochs, to_model_units
 from ._vae import (
     SCORE_BLOCK,
     VariationalAutoencoder,
@@ -26,14 +26,12 @@ from ._vae import (
     check_finite,
     check_range,
     divergence_hint,
-    from_model_units,
     init_layers,
     log_density_shift,
     network,
     resolve_input_scaling,
     resolve_likelihood,
     resolve_step,
-    to_model_units,
 )
 
 #: max_iter='auto': epochs for about this many minibatch updates, within
@@ -82,9 +80,8 @@ default='auto'
         :class:`VariationalAutoencoder` (M1+M2), whose active and collapsed
         dimensions differ in scale. 'auto' is 'bernoulli' when every training
         value (labeled or not) is in [0, 1] with at least 0.4 of the variance
-        of binary data of the same means (images), as
-        :class:`VariationalAutoencoder`'s, and otherwise 'gaussian' on the
-        columns standardized by their training mean and deviation
+        of binary data of the same means (images), and otherwise 'gaussian'
+        on the columns standardized by their training mean and deviation
         (``input_mean_``, ``input_scale_``), as :class:`VariationalAutoencoder`'s
         'auto' (raw wine columns made the bound's gradients overflow); every
         method takes and gives the data's units, log-densities included.

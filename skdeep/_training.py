@@ -17,6 +17,7 @@ from ._compat import _fit_context
 from ._kernels.backend import device, errstate, get_namespace, size, to_numpy
 from ._kernels.draws import permutation
 from ._kernels.parallel import blas_threads_for
+from ._kernels.scaling import scaled, unscaled
 
 
 @dataclass
@@ -83,6 +84,21 @@ def value_range(X):
 def in_unit_interval(X):
     """Whether every value of ``X`` (dense or sparse) is in [0, 1]."""
     return _within_unit_interval(value_range(X))
+
+
+def to_model_units(estimator, X):
+    """``X`` standardized by the estimator's fitted ``input_mean_`` and
+    ``input_scale_``, the units its model was fitted in, or as given where
+    it fitted none."""
+    m = getattr(estimator, "input_mean_", None)
+    return X if m is None else scaled(X, m, estimator.input_scale_)
+
+
+def from_model_units(estimator, X):
+    """Rows in the model's units back in the data's (the inverse of
+    :func:`to_model_units`)."""
+    m = getattr(estimator, "input_mean_", None)
+    return X if m is None else unscaled(X, m, estimator.input_scale_)
 
 
 def is_binary(X):

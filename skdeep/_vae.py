@@ -37,15 +37,17 @@ from ._kernels.optimizers import (
     make_optimizer,
     resolve_learning_rate,
 )
-from ._kernels.scaling import scaled, standardization
+from ._kernels.scaling import standardization
 from ._pretraining import binary_like, check_hidden_layer_sizes
 from ._rbm import SAMPLE_CONSTRAINTS, generator_for, rng_from
 from ._training import (
     History,
     UnsupervisedFitMixin,
     auto_setting,
+    from_model_units,
     in_unit_interval,
     run_epochs,
+    to_model_units,
     warn_outside_unit_interval,
 )
 
@@ -110,24 +112,15 @@ def resolve_input_scaling(estimator, X, sample_weight=None):
     return None, None
 
 
-def to_model_units(estimator, X):
-    """``X`` in the units the model was fitted in (standardized by
-    :func:`resolve_input_scaling`, or as given)."""
-    m = getattr(estimator, "input_mean_", None)
-    return X if m is None else scaled(X, m, estimator.input_scale_)
-
-
-def from_model_units(estimator, X):
-    """Rows in the model's units back in the data's."""
-    m = getattr(estimator, "input_mean_", None)
-    return X if m is None else X * estimator.input_scale_ + m
-
-
 def log_density_shift(estimator):
-    """What a log-density in the model's units gains in the data's:
-    ``-sum_j log input_scale_[j]``, the change of variables' log-Jacobian."""
+    """What a log-density in the model's units (:func:`to_model_units`) gains
+    in the data's: ``-sum_j log input_scale_[j]``, the change of variables'
+    log-Jacobian."""
     r = getattr(estimator, "input_scale_", None)
-    return 0.0 if r is None else -get_namespace(r).sum(get_namespace(r).log(r))
+    if r is None:
+        return 0.0
+    xp = get_namespace(r)
+    return -xp.sum(xp.log(r))
 
 
 def check_range(estimator, X):
@@ -210,10 +203,10 @@ default='auto'
         included (0.08 to 0.28), as :class:`DBN`'s input units: on wine,
         iris, breast cancer and a 5-class ``make_classification`` set scaled
         to [0, 1], the Gaussian reconstructed held-out rows with 0.30 to 0.74
-        times the Bernoulli's error, and its codes classified 3
-        to 27 points better. On standardized digits a held-out squared
-        error of 22.9 against 61.1 for the Bernoulli likelihood, whose means
-        cannot leave [0, 1] (64.9 for the mean row). The Gaussian of 'auto' models the
+        times the Bernoulli's error, and its codes classified 3 to 27 points
+        better. On standardized digits a held-out squared error of 22.9
+        against 61.1 for the Bernoulli likelihood, whose means cannot leave
+        [0, 1] (64.9 for the mean row). The Gaussian of 'auto' models the
         columns standardized by their training mean and deviation
         (``input_mean_``, ``input_scale_``), as its unit variance assumes
         (raw wine or breast-cancer columns, of scale 1,000, made the ELBO's

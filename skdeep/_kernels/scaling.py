@@ -72,6 +72,11 @@ def scaled(X, m, r):
     return (astype(X, m.dtype, copy=False) - m) / r
 
 
+def unscaled(X, m, r):
+    """``X r + m``, the inverse of :func:`scaled`."""
+    return X * r + m
+
+
 def fold_scaling(W, b, m, r):
     """The layer ``(W, b)`` of scaled input as a layer of raw input."""
     W_raw = W / r[:, None]
