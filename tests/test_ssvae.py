@@ -352,7 +352,8 @@ def test_gaussian_likelihood_warning_and_divergence(digits):
 
 def test_auto_gaussian_likelihood_fits_standardized_columns(rng):
     """As the VAE's: on ``a X + b`` the model, predictions and codes of ``X``,
-    samples ``a x + b``, and log-densities less ``sum log a``."""
+    samples ``a x + b``, and log-densities those of its networks on the
+    standardized rows less ``sum log input_scale_``."""
     X = rng.normal(size=(300, 6)) @ rng.normal(size=(6, 6))
     y = (X[:, 0] > 0).astype(int)
     a, b = np.array([1.0, 3.0, 50.0, 400.0, 1e3, 5e3]), rng.normal(size=6) * 100

@@ -355,8 +355,9 @@ def test_auto_gaussian_likelihood_fits_standardized_columns(rng):
     """'auto''s unit-variance Gaussian models the standardized columns: a
     model fitted on ``a X + b`` (columns of scale 1 to 5,000) is the model of
     ``X``, its codes the same, its reconstructions and samples ``a R + b``,
-    and its log-densities those of ``X`` minus ``sum log a``, the change of
-    variables' log-Jacobian. The likelihood as given takes the values as they
+    and its log-densities those of its networks on the standardized rows
+    less ``sum log input_scale_``, the change of variables' log-Jacobian.
+    The likelihood as given takes the values as they
     are, and on these columns diverges."""
     X = rng.normal(size=(300, 6)) @ rng.normal(size=(6, 6))
     a, b = np.array([1.0, 3.0, 50.0, 400.0, 1e3, 5e3]), rng.normal(size=6) * 100
