@@ -25,6 +25,7 @@ import warnings
 from functools import partial
 
 import numpy as np
+from defaults import SEED, _named, cv_scores, header, row
 from sklearn import datasets
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
@@ -32,7 +33,6 @@ from sklearn.model_selection import KFold
 from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import MinMaxScaler
 
-from defaults import SEED, _named, cv_scores, header, row
 from skdeep import DBNRegressor
 from skdeep._kernels.penalty import linear_error_fraction, neighbour_noise_fraction
 

@@ -6,8 +6,8 @@ scikit-learn estimators.
 """
 
 from ._autoencoder import Autoencoder
-from ._deep_autoencoder import DBNAutoencoder
 from ._dbn import DBN, DBNClassifier, DBNRegressor
+from ._deep_autoencoder import DBNAutoencoder
 from ._generative import GaussianMixtureClassifier
 from ._labeled import LabeledOnlyClassifier
 from ._naive_bayes import SemiSupervisedNB

@@ -24,6 +24,7 @@ from ._deep import ATTRIBUTES_DOC, PARAMETERS_DOC, BaseDeepNetwork
 from ._kernels.backend import (
     asarray,
     astype,
+    device as array_device,
     get_namespace,
     logsumexp,
     mean,
@@ -32,7 +33,6 @@ from ._kernels.backend import (
     to_numpy,
     widest_float,
 )
-from ._kernels.backend import device as array_device
 from ._kernels.network import forward
 from ._kernels.penalty import (
     evenly_spaced_rows,

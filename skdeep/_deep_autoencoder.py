@@ -32,7 +32,6 @@ from ._pretraining import (
 )
 from ._training import History
 
-
 #: rows from which ``early_stopping='auto'`` holds out a validation split
 AUTO_EARLY_STOPPING_ROWS = 100
 

@@ -17,6 +17,7 @@ from ._kernels.backend import (
     astype,
     concat,
     dense_chunks,
+    device as array_device,
     get_namespace,
     mean,
     size,
@@ -24,7 +25,6 @@ from ._kernels.backend import (
     widest_float,
     zeros,
 )
-from ._kernels.backend import device as array_device
 from ._kernels.optimizers import SGD, Momentum
 from ._kernels.parallel import blas_threads_for
 from ._kernels.rbm import (

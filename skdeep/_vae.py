@@ -13,8 +13,8 @@ from ._compat import (
     validate_method_params,
     validate_parameter_constraints,
 )
-from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels import vae
+from ._kernels.activations import HIDDEN_ACTIVATIONS
 from ._kernels.backend import (
     as_scalar,
     asarray,

@@ -18,12 +18,12 @@ import pickle
 
 import numpy as np
 import pytest
+import rbm_brute as brute
 import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import check_array_api_input_and_values
 
-import rbm_brute as brute
 import skdeep
 from skdeep._kernels.backend import device, get_namespace, to_numpy
 

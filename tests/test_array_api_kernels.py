@@ -13,10 +13,11 @@ import pickle
 
 import numpy as np
 import pytest
+import rbm_brute as brute
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
+from test_optimizers import HAND
 
-import rbm_brute as brute
 from skdeep._kernels import backend, draws, partition, rbm, vae
 from skdeep._kernels.activations import ACTIVATIONS, DERIVATIVES
 from skdeep._kernels.init import INITS
@@ -25,7 +26,6 @@ from skdeep._kernels.network import BatchNorm, forward, loss_and_gradients
 from skdeep._kernels.noise import NOISES
 from skdeep._kernels.optimizers import OPTIMIZERS, conjugate_gradient
 from skdeep._kernels.units import UNITS, softplus
-from test_optimizers import HAND
 
 #: float64 results of the same operations in another library agree to a few
 #: hundred ulps (different summation orders in matrix products and reductions)

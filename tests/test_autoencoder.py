@@ -6,14 +6,13 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 from sklearn.base import clone
 from sklearn.decomposition import PCA
+from test_network import FD_RTOL, numerical_gradient  # the one finite-difference helper
 
 from skdeep import Autoencoder, DBNAutoencoder, DBNClassifier, GaussianBernoulliRBM
 from skdeep._kernels.noise import NOISES
 from skdeep._pretraining import make_layer_learners, pretrain_layers
 from skdeep._rbm import rng_from
 from skdeep._training import DivergenceError
-
-from test_network import FD_RTOL, numerical_gradient  # the one finite-difference helper
 
 
 def check_gradients(model, inputs, target, params):

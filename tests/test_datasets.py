@@ -6,8 +6,14 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skdeep.datasets import DatasetFileError, binarize, load_fashion_mnist, load_mnist, read_idx
-from skdeep.datasets import _loaders
+from skdeep.datasets import (
+    DatasetFileError,
+    _loaders,
+    binarize,
+    load_fashion_mnist,
+    load_mnist,
+    read_idx,
+)
 from skdeep.datasets._idx import write_idx
 
 

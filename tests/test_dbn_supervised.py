@@ -7,12 +7,12 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from finite_differences import numerical_gradient
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GridSearchCV, train_test_split
 
-from finite_differences import numerical_gradient
 from skdeep import DBN, Autoencoder, DBNClassifier, DBNRegressor
 from skdeep._deep import FINE_TUNING_OPTIMIZERS
 from skdeep._kernels.network import forward, trainable_parameters

@@ -32,6 +32,12 @@ from skdeep import (
     VariationalAutoencoder,
 )
 from skdeep._kernels.network import forward, loss_and_gradients
+from skdeep._kernels.optimizers import (
+    AUTOENCODER_LEARNING_RATES,
+    DEFAULT_LEARNING_RATES,
+    OPTIMIZERS,
+    VAE_LEARNING_RATES,
+)
 from skdeep._kernels.penalty import (
     DISTANCE_BLOCK,
     MAX_ALPHA,
@@ -43,12 +49,6 @@ from skdeep._kernels.penalty import (
     neighbour_noise_fraction,
     noise_scaled_alpha,
     ridge_loo_errors,
-)
-from skdeep._kernels.optimizers import (
-    AUTOENCODER_LEARNING_RATES,
-    DEFAULT_LEARNING_RATES,
-    OPTIMIZERS,
-    VAE_LEARNING_RATES,
 )
 from skdeep._pretraining import (
     AUTOENCODER_PRETRAIN_UPDATES,

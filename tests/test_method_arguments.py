@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
+from test_common import INIT_PARAMS, make_instance, public_estimators
 
 from skdeep import (
     DBN,
@@ -23,7 +24,6 @@ from skdeep import (
 )
 from skdeep._kernels import partition
 from skdeep._pretraining import check_hidden_layer_sizes
-from test_common import INIT_PARAMS, make_instance, public_estimators
 
 
 @pytest.fixture(scope="module")

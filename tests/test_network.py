@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from finite_differences import numerical_gradient
+
 from skdeep._kernels.activations import ACTIVATIONS, DERIVATIVES, matched_layers
 from skdeep._kernels.init import INITS
 from skdeep._kernels.losses import LOSSES, output_delta

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+import rbm_brute as brute
 from numpy.testing import assert_allclose
 from scipy import integrate
 from scipy.special import logsumexp
 
-import rbm_brute as brute
 from skdeep._kernels import partition
 
 

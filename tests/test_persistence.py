@@ -8,9 +8,9 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, clone, is_classifier, is_regressor
+from test_common import INIT_PARAMS, make_instance, public_estimators
 
 import skdeep
-from test_common import INIT_PARAMS, make_instance, public_estimators
 
 sio = pytest.importorskip("skops.io", reason="skops not installed: pip install scikit-deep[persist]")
 

@@ -16,12 +16,15 @@ import pytest
 import scipy.sparse as sp
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.utils._param_validation import InvalidParameterError
-
 from test_common import make_instance, public_estimators
 
 hypothesis = pytest.importorskip("hypothesis", reason="pip install scikit-deep[test]")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import (  # noqa: E402
+    HealthCheck,
+    given,
+    settings,
+    strategies as st,  # noqa: E402
+)
 
 #: a few examples per test in CI; SKDEEP_HYPOTHESIS_EXAMPLES=300 explores further
 SETTINGS = settings(max_examples=int(os.environ.get("SKDEEP_HYPOTHESIS_EXAMPLES", 10)),

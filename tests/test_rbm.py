@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+import rbm_brute as brute
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
@@ -14,7 +15,6 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.neural_network import BernoulliRBM as SklearnBernoulliRBM
 
-import rbm_brute as brute
 from skdeep import BernoulliRBM, GaussianBernoulliRBM
 from skdeep._training import InputRangeWarning
 

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+import rbm_brute as brute
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import integrate, stats
 from scipy.special import expit, logsumexp
 
-import rbm_brute as brute
 from skdeep._kernels import rbm
 from skdeep._kernels.partition import exact_log_partition
 from skdeep._kernels.units import UNITS, uniform

@@ -11,9 +11,9 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skdeep import (
     DBN,
-    DBNAutoencoder,
     Autoencoder,
     BernoulliRBM,
+    DBNAutoencoder,
     DBNClassifier,
     GaussianBernoulliRBM,
     VariationalAutoencoder,

@@ -9,13 +9,13 @@ from scipy.special import logsumexp, softmax
 from scipy.stats import norm
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
+from test_vae import _check_log_jacobian
 
 from skdeep import SemiSupervisedVAE, VariationalAutoencoder
 from skdeep._kernels import ssvae, vae
 from skdeep._kernels.network import forward
 from skdeep._training import DivergenceError
 from skdeep._vae import resolve_likelihood
-from test_vae import _check_log_jacobian
 
 # short fits stop at max_iter on purpose
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

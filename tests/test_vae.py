@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from finite_differences import numerical_gradient
 from scipy.special import expit, logsumexp
 from scipy.stats import multivariate_normal, norm
 from sklearn.base import clone
@@ -13,7 +14,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from finite_differences import numerical_gradient
 from skdeep import VariationalAutoencoder
 from skdeep._kernels import vae
 from skdeep._training import DivergenceError, InputRangeWarning

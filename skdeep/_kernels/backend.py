@@ -29,9 +29,7 @@ from numbers import Number
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit as _np_expit
-from scipy.special import logsumexp as _np_logsumexp
-from scipy.special import xlogy as _np_xlogy
+from scipy.special import expit as _np_expit, logsumexp as _np_logsumexp, xlogy as _np_xlogy
 
 #: namespaces whose element-wise functions and ``matmul`` take ``out=`` themselves
 _NATIVE_OUT = {"numpy", "array_api_compat.numpy", "array_api_compat.cupy", "cupy",

@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 import numpy as np
-
 from threadpoolctl import ThreadpoolController
 
 #: the smallest row block worth handing to another thread, in elements: below
