@@ -99,7 +99,8 @@ def part_fit(repeats, busy):
         stop.set()
         if spinner is not None:
             spinner.join()
-    print(f"\nDBNClassifier().fit(digits), {'one core kept busy by another process' if busy else 'no other load'}, "
+    print("\nDBNClassifier().fit(digits), "
+          f"{'one core kept busy by another process' if busy else 'no other load'}, "
           f"median of {repeats}:")
     reference = statistics.median(times["one thread"])
     for label, values in times.items():

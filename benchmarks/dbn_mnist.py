@@ -198,8 +198,10 @@ def main():
         print(f"{variant:>10}: error / published = {error / published:.2f}")
     if (args.n_train, args.pretrain_epochs, args.finetune_epochs) != tuple(FULL.values()):
         # work scales with rows x epochs: project the default run's wall time
-        scale_pre = FULL["n_train"] * FULL["pretrain_epochs"] / (args.n_train * args.pretrain_epochs)
-        scale_ft = FULL["n_train"] * FULL["finetune_epochs"] / (args.n_train * args.finetune_epochs)
+        scale_pre = (FULL["n_train"] * FULL["pretrain_epochs"]
+                     / (args.n_train * args.pretrain_epochs))
+        scale_ft = (FULL["n_train"] * FULL["finetune_epochs"]
+                    / (args.n_train * args.finetune_epochs))
         print(f"reduced run; the default run would take about "
               f"{_projected(results, scale_pre, scale_ft, args):.0f} wall minutes "
               "at this run's throughput")

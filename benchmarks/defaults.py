@@ -668,7 +668,8 @@ def main():
             run_autoencoder(chosen(AUTOENCODER), tuned)
         if "autoencoder-controls" in args.sections:
             run_autoencoder(chosen(AUTOENCODER_CONTROLS), tuned, AUTOENCODER_CONTROLS,
-                            "controls: synthetic rows where PCA is the best code, and where it is not")
+                            "controls: synthetic rows where PCA is the best code, "
+                            "and where it is not")
         if "features" in args.sections:
             run_features(chosen(FEATURES))
         if "sparse" in args.sections:

@@ -1,4 +1,5 @@
-"""MNIST with 100 to 3,000 labels: test error of semi-supervised models, beside Kingma et al. (2014).
+"""MNIST with 100 to 3,000 labels: test error of semi-supervised models, beside
+Kingma et al. (2014).
 
 The 60,000 training images keep ``N`` labels, balanced over the classes (N/10
 each), and every other training image is labeled ``-1`` (unlabeled); each
@@ -251,7 +252,7 @@ def make_models(rep, n_labels, cap):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--quick", action="store_true",
                         help="10,000 training rows, 3 epochs per representation, one draw")
     parser.add_argument("--labels", type=int, nargs="+", help="N, labeled training rows")

@@ -126,7 +126,8 @@ def run(args):
         random_state=args.seed,
     )
     sizes = "-".join(map(str, args.encoder_layer_sizes))
-    print(f"VAE 784-{sizes}-[{args.n_components}]-{'-'.join(map(str, args.encoder_layer_sizes[::-1]))}"
+    print(f"VAE 784-{sizes}-[{args.n_components}]-"
+          f"{'-'.join(map(str, args.encoder_layer_sizes[::-1]))}"
           f"-784, {args.activation}, Adam lr {args.learning_rate}, batch {args.batch_size}, "
           f"{args.epochs} epochs on {len(X_train)} binarized MNIST images, float32", flush=True)
     with warnings.catch_warnings():

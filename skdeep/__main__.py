@@ -79,12 +79,13 @@ def build_parser():
     compare.add_argument("--cv", type=_int_at_least(2), default=5,
                          help="number of stratified folds (default 5)")  # fmt: skip
     compare.add_argument("--n-jobs", type=_n_jobs, default=None,
-                         help="folds run in parallel (joblib; -1: all cores); BLAS uses one thread "
-                         "per process")  # fmt: skip
+                         help="folds run in parallel (joblib; -1: all cores); BLAS uses one "
+                         "thread per process")  # fmt: skip
     compare.add_argument("--max-samples", type=_int_at_least(1), default=None,
                          help="use a stratified random subsample of this many rows")  # fmt: skip
     compare.add_argument("--random-state", type=_int_at_least(0, 2**32 - 1), default=0,
-                         help="seed of the folds, the subsample and the models (default 0)")  # fmt: skip
+                         help="seed of the folds, the subsample and the models "
+                         "(default 0)")  # fmt: skip
     compare.add_argument("--output", type=_file_to_write, metavar="results.csv",
                          help="write the table as CSV")  # fmt: skip
     compare.add_argument("--plot", type=_file_to_write, metavar="results.png",

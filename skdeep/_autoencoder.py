@@ -368,7 +368,9 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         X = validate_X(self, X, reset=first, accept_sparse=self._accept_sparse)
         weights = check_weights(sample_weight, X)
         if self.noise == "masking" and self.noise_level >= 1:
-            raise ValueError(f"noise_level is a masking probability in [0, 1); got {self.noise_level}.")
+            raise ValueError(
+                f"noise_level is a masking probability in [0, 1); got {self.noise_level}."
+            )
         if first:
             self._resolve_loss(X)
         self._check_range(X)

@@ -256,7 +256,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         values = {name: per_layer(getattr(self, name), len(sizes), name, self)
                   for name in RBM_SETTINGS}
         settings = [
-            {name: values[name][i] for name in RBM_SETTINGS} | {"verbose": max(self.verbose - 1, 0)}
+            {name: values[name][i] for name in RBM_SETTINGS}
+            | {"verbose": max(self.verbose - 1, 0)}
             for i in range(len(sizes))
         ]
         learners = make_layer_learners(

@@ -335,7 +335,8 @@ class GaussianMixtureClassifier(BayesRuleMixin, LabeledScoreMixin, ClassifierMix
         used = unlabeled & (self.unlabeled_weight > 0)  # unlabeled_weight=0: none used
         X_unlabeled, w_unlabeled = X[used], self.unlabeled_weight * weights[used]
         em = _JointMixtureEM(by_class, X_unlabeled, w_unlabeled, self.covariance_type,
-                             self.reg_covar, prior=None if self.priors is None else self.class_prior_)
+                             self.reg_covar,
+                             prior=None if self.priors is None else self.class_prior_)
         start = (self.class_prior_, [_mixture_parameters(gm) for gm in self.estimators_])
         (prior, mixtures), self.em_n_iter_, converged, self.log_likelihood_curve_ = run_em(
             em.e_step, em.m_step, start,
@@ -492,13 +493,16 @@ class _JointMixtureEM:
             log_prior = np.log(prior)
         objective = 0.0
         labeled_resp, unlabeled_resp = [], []
-        log_density = np.empty((len(self.X_unlabeled), len(mixtures)), dtype=self.X_unlabeled.dtype)
+        log_density = np.empty((len(self.X_unlabeled), len(mixtures)),
+                               dtype=self.X_unlabeled.dtype)
         for k, ((Xk, wk), mixture) in enumerate(zip(self.by_class, mixtures)):
             log_px, log_resp = log_posterior(self._log_joint(Xk, mixture))
             objective += wk @ log_px + wk.sum() * log_prior[k]
             labeled_resp.append(wk[:, None] * np.exp(log_resp))
             if len(self.X_unlabeled):
-                log_density[:, k], log_resp = log_posterior(self._log_joint(self.X_unlabeled, mixture))
+                log_density[:, k], log_resp = log_posterior(
+                    self._log_joint(self.X_unlabeled, mixture)
+                )
                 unlabeled_resp.append(np.exp(log_resp))
         log_evidence, log_class_resp = log_posterior(log_density + log_prior)
         objective += self.w_unlabeled @ log_evidence

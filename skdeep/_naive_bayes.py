@@ -214,7 +214,9 @@ class SemiSupervisedNB(BayesRuleMixin, LabeledScoreMixin, ClassifierMixin, BaseE
         resp[np.arange(len(labeled_rows)), y_index] = w_labeled
         labeled = counts(X_labeled, resp)
         positive = w_labeled > 0  # rows of weight 0 are left out of the objective
-        X_positive, y_positive, w_positive = X_labeled[positive], y_index[positive], w_labeled[positive]
+        X_positive, y_positive, w_positive = (
+            X_labeled[positive], y_index[positive], w_labeled[positive]
+        )
         X_unlabeled = X[unlabeled_rows]
         w_unlabeled = self.unlabeled_weight * weights[unlabeled_rows]
         model = EVENT_MODELS[self.event_model]

@@ -334,10 +334,11 @@ def resolve_visible_unit(estimator, *arrays):
 
 #: least variance, as a share of binary data's of the same means
 #: (``binary_variance_share``), for which ``DBN``'s 'auto' takes binary units
-#: (and the VAEs' 'auto' the Bernoulli likelihood) on data in [0, 1]: images have 0.51 (digits) and 0.78 (MNIST), min-max
-#: scaled tables 0.08 to 0.28 (iris the most), whose DBN features with a
-#: logistic regression gain under Gaussian units (wine 0.669 to 0.927,
-#: breast cancer 0.912 to 0.956) where images lose (digits 0.895 to 0.883)
+#: (and the VAEs' 'auto' the Bernoulli likelihood) on data in [0, 1]: images
+#: have 0.51 (digits) and 0.78 (MNIST), min-max scaled tables 0.08 to 0.28
+#: (iris the most), whose DBN features with a logistic regression gain under
+#: Gaussian units (wine 0.669 to 0.927, breast cancer 0.912 to 0.956) where
+#: images lose (digits 0.895 to 0.883)
 BINARY_VARIANCE_SHARE = 0.4
 
 
@@ -365,7 +366,8 @@ def warn_binary_visible_range(X, estimator):
     if estimator.visible_unit_ == "bernoulli":
         setting = auto_setting("visible_unit", estimator.visible_unit, "binary input units")
         # Gaussian units take no sparse matrix
-        remedy = None if hasattr(X, "tocsr") else "Set visible_unit='gaussian' for real-valued data"
+        remedy = (None if hasattr(X, "tocsr")
+                  else "Set visible_unit='gaussian' for real-valued data")
         warn_outside_unit_interval(X, estimator, setting, remedy)
 
 

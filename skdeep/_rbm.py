@@ -310,7 +310,8 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
             # momentum set after a fit without it: start a velocity at zero
             self._optimizer = Momentum(list(self._params()), self.learning_rate)
         opt = self._optimizer
-        opt.learning_rate = decayed_learning_rate(self.learning_rate, self.learning_rate_decay, epoch)
+        opt.learning_rate = decayed_learning_rate(self.learning_rate, self.learning_rate_decay,
+                                                  epoch)
         if isinstance(opt, Momentum):
             opt.momentum = momentum
 
@@ -324,7 +325,8 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         if n_binary <= VERBOSE_EXACT_UNITS:
             return {"log-likelihood": mean(self._score(V, self._exact_log_z()))}
         if self._visible == "bernoulli":
-            pl = pseudo_log_likelihood(V[:100, :], *self._params(), self._visible, self.hidden_unit)
+            pl = pseudo_log_likelihood(V[:100, :], *self._params(), self._visible,
+                                       self.hidden_unit)
             return {"pseudo-log-likelihood": mean(pl)}
         return {}
 
@@ -491,7 +493,8 @@ class _BaseRBM(UnsupervisedFitMixin, ClassNamePrefixFeaturesOutMixin, Transforme
         """
         check_is_fitted(self)
         if method == "auto":
-            method = "exact" if min(self._binary_layer_sizes()) <= partition.MAX_EXACT_UNITS else "ais"
+            method = ("exact" if min(self._binary_layer_sizes()) <= partition.MAX_EXACT_UNITS
+                      else "ais")
         if method == "exact":
             log_z = self._exact_log_z()
             return LogPartition(log_z, log_z, log_z, "exact")

@@ -122,8 +122,9 @@ def call(est, method, X):
     """``est.method`` on ``X`` (dispatch on); samplers draw 5 from seed 0."""
     with sklearn.config_context(array_api_dispatch=True):
         if method == "sample":
-            return est.sample(5, random_state=0) if est.__class__.__name__ == "VariationalAutoencoder" \
-                else est.sample(5, n_steps=3, random_state=0)
+            return (est.sample(5, random_state=0)
+                    if est.__class__.__name__ == "VariationalAutoencoder"
+                    else est.sample(5, n_steps=3, random_state=0))
         if method == "inverse_transform":
             return est.inverse_transform(est.transform(X))
         return getattr(est, method)(X)

@@ -376,7 +376,8 @@ def test_backprop_matches_autograd(torch_lib, loss, activation, batch_norm, rng)
     norms_t = None
     if batch_norm:
         norms[0].gamma[...] = torch_lib(1 + 0.1 * rng.standard_normal(6))
-        norms_t = [(norms[0].gamma.clone().requires_grad_(), norms[0].beta.clone().requires_grad_()),
+        norms_t = [(norms[0].gamma.clone().requires_grad_(),
+                    norms[0].beta.clone().requires_grad_()),
                    None]
     # no L2 penalty here: its scaling is the estimators' choice, and the test
     # against the numpy path below covers it

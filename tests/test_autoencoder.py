@@ -98,8 +98,9 @@ def test_autoencoder_warns_on_data_outside_unit_interval(digits):
 
 
 def test_autoencoder_divergence_names_learning_rate(digits):
-    with np.errstate(all="ignore"), pytest.raises(DivergenceError,
-                                                  match="learning_rate.*optimizer='sgd'") as caught:
+    with np.errstate(all="ignore"), pytest.raises(
+        DivergenceError, match="learning_rate.*optimizer='sgd'"
+    ) as caught:
         Autoencoder(n_components=4, optimizer="sgd", loss="squared_error",
                     learning_rate=1e6, n_iter=5, random_state=0).fit(digits[0] * 16)
     # as the RBMs' error: raw columns of scale 1,000 diverge at the default step
@@ -185,8 +186,10 @@ def test_dbn_autoencoder_unrolls_transposed_pretrained_weights(digits, pretraini
     assert all(getattr(lr, "activation", "logistic") == unit for lr in learners[:-1])
     # the code layer is linear: the top learner has Gaussian (linear) units
     top = learners[-1]
-    assert (top.hidden_unit == "gaussian" if pretraining == "rbm" else top.activation == "identity")
-    assert_allclose(ae.transform(X), top.transform(learners[1].transform(learners[0].transform(X))),
+    assert (top.hidden_unit == "gaussian" if pretraining == "rbm"
+            else top.activation == "identity")
+    assert_allclose(ae.transform(X),
+                    top.transform(learners[1].transform(learners[0].transform(X))),
                     rtol=1e-10)  # the same up-pass computed two ways
     if pretraining == "rbm":  # Hinton & Salakhutdinov's 0.001 for the code layer
         assert [lr.learning_rate for lr in learners] == [0.1, 0.1, 0.001]

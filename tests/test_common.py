@@ -44,9 +44,9 @@ INIT_PARAMS = {
     "VariationalAutoencoder": dict(encoder_layer_sizes=(8,), n_components=2, max_iter=5,
                                    random_state=0),
     "LabeledOnlyClassifier": dict(estimator=LogisticRegression()),
-    "SemiSupervisedVAE": dict(encoder_layer_sizes=(8,), n_components=2, classifier_layer_sizes=(8,),
-                              classification_weight=1.0, learning_rate=0.01, max_iter=20,
-                              random_state=0),
+    "SemiSupervisedVAE": dict(encoder_layer_sizes=(8,), n_components=2,
+                              classifier_layer_sizes=(8,), classification_weight=1.0,
+                              learning_rate=0.01, max_iter=20, random_state=0),
 }
 
 # {estimator name: {check name: reason}}

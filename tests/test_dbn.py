@@ -21,7 +21,9 @@ def small_dbn(tiny_binary):
 def test_dbn_layers_match_rbms_fitted_by_hand(tiny_binary, small_dbn):
     first, second = small_dbn.estimators_
     assert (first.n_components, second.n_components) == (6, 3)
-    assert (first.batch_size, first.n_iter, first.method, first.momentum) == (20, 5, "cd", "hinton")
+    assert (first.batch_size, first.n_iter, first.method, first.momentum) == (
+        20, 5, "cd", "hinton"
+    )
     # each layer is an RBM fitted on the layer below's hidden probabilities
     rbm1 = BernoulliRBM(**first.get_params()).fit(tiny_binary)
     rbm2 = BernoulliRBM(**second.get_params()).fit(rbm1.transform(tiny_binary))

@@ -48,7 +48,8 @@ def test_score_samples_and_posteriors_from_the_mixtures(iris):
     gmc = GaussianMixtureClassifier(n_components=2, random_state=0).fit(X, y)
     assert [gm.n_components for gm in gmc.estimators_] == [2, 2, 2]
     joint = np.column_stack(
-        [np.log(p) + _mixture_log_density(gm, X) for p, gm in zip(gmc.class_prior_, gmc.estimators_)]
+        [np.log(p) + _mixture_log_density(gm, X)
+         for p, gm in zip(gmc.class_prior_, gmc.estimators_)]
     )
     # scipy's logpdf vs scikit-learn's Cholesky route: agree to float rounding
     np.testing.assert_allclose(gmc.score_samples(X), logsumexp(joint, axis=1), rtol=1e-9)
@@ -259,7 +260,8 @@ def test_integer_weights_are_repeated_rows(covariance_type):
 @pytest.mark.parametrize("y_first, shown", [(0, "class 0:"), ("a", "class 'a':")])
 def test_one_sample_class_raises_naming_it(iris, y_first, shown):
     X, y = iris
-    y = np.array(["setosa", "versicolor", "virginica"])[y] if isinstance(y_first, str) else y.copy()
+    y = (np.array(["setosa", "versicolor", "virginica"])[y] if isinstance(y_first, str)
+         else y.copy())
     X, y = X[49:], y[49:]
     y[0] = y_first
     with pytest.raises(ValueError, match=re.escape(f"{shown} 1 sample(s) labeled")) as error:
@@ -340,4 +342,5 @@ def test_model_selection_on_partly_labeled_data(estimator):
     search = GridSearchCV(estimator, {"unlabeled_weight": [0.0, 1.0]}, cv=cv).fit(X, y_partial)
     np.testing.assert_allclose(search.cv_results_["mean_test_score"][1], scores.mean())
     restored = pickle.loads(pickle.dumps(search.best_estimator_))
-    np.testing.assert_array_equal(restored.predict_proba(X), search.best_estimator_.predict_proba(X))
+    np.testing.assert_array_equal(restored.predict_proba(X),
+                                  search.best_estimator_.predict_proba(X))

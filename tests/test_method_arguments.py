@@ -108,7 +108,8 @@ def test_bad_method_arguments_raise_naming_the_argument(fitted, name, method, ar
 def test_gibbs_n_steps_is_validated_and_returns_a_new_array(fitted, X):
     rbm = fitted["BernoulliRBM"]
     for n_steps in (0, -1, 1.5):
-        with pytest.raises(InvalidParameterError, match="'n_steps' parameter of BernoulliRBM.gibbs"):
+        with pytest.raises(InvalidParameterError,
+                           match="'n_steps' parameter of BernoulliRBM.gibbs"):
             rbm.gibbs(X, n_steps=n_steps)
     V = (X > 0.5).astype(np.float64)
     out = rbm.gibbs(V, n_steps=1)

@@ -132,7 +132,8 @@ def test_one_em_iteration_by_hand(counts, event_model):
         theta = (feature_count + alpha) / (feature_count + alpha).sum(axis=1, keepdims=True)
     else:
         theta = (feature_count + alpha) / (class_count[:, None] + 2 * alpha)
-    with pytest.warns(ConvergenceWarning, match="did not converge"):  # one iteration cannot meet tol
+    # one iteration cannot meet tol
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
         clf = make(event_model, alpha=alpha, unlabeled_weight=lam, max_iter=1).fit(X, y_partial)
     np.testing.assert_allclose(clf.class_count_, class_count, rtol=1e-12)
     np.testing.assert_allclose(clf.feature_count_, feature_count, rtol=1e-12)

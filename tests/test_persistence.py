@@ -12,7 +12,8 @@ from test_common import INIT_PARAMS, make_instance, public_estimators
 
 import skdeep
 
-sio = pytest.importorskip("skops.io", reason="skops not installed: pip install scikit-deep[persist]")
+sio = pytest.importorskip("skops.io",
+                          reason="skops not installed: pip install scikit-deep[persist]")
 
 # Settings beyond INIT_PARAMS that put other helper objects on the estimator:
 # every optimizer, batch normalization, transferred and frozen layers.

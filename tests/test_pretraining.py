@@ -22,7 +22,8 @@ def test_make_layer_learners_settings_shared_or_per_layer():
     assert [lr.learning_rate for lr in shared] == [0.05, 0.05]
     assert [lr.k for lr in shared] == [2, 2]
     own = make_layer_learners(
-        "rbm", (3, 2), settings=[{"learning_rate": 0.1}, {"learning_rate": 0.001, "random_state": 7}]
+        "rbm", (3, 2),
+        settings=[{"learning_rate": 0.1}, {"learning_rate": 0.001, "random_state": 7}],
     )
     assert [lr.learning_rate for lr in own] == [0.1, 0.001]
     assert own[1].random_state == 7

@@ -131,7 +131,8 @@ def test_objective_gradients_match_finite_differences(rng, likelihood, case):
 
     def loss():
         bound, nll, *_ = run()
-        return -bound_weight * bound.sum() + classification_weight * (nll.mean() if len(nll) else 0)
+        return (-bound_weight * bound.sum()
+                + classification_weight * (nll.mean() if len(nll) else 0))
 
     grads = run()[2:]
     for net, g in zip((encoder, decoder, classifier), grads):

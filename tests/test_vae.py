@@ -66,8 +66,12 @@ def test_kl_and_reparameterize_gradients_match_finite_differences(rng):
     w = rng.normal(size=(3, 2))  # a linear function of z to pull back
     g_mu, g_lv = vae.gaussian_kl_gradient(mu, log_var)
     # central differences at eps=1e-6 in float64: error ~1e-9
-    np.testing.assert_allclose(g_mu, numerical_gradient(lambda: vae.gaussian_kl(mu, log_var).sum(), mu), atol=1e-7)
-    np.testing.assert_allclose(g_lv, numerical_gradient(lambda: vae.gaussian_kl(mu, log_var).sum(), log_var), atol=1e-7)
+    np.testing.assert_allclose(
+        g_mu, numerical_gradient(lambda: vae.gaussian_kl(mu, log_var).sum(), mu), atol=1e-7
+    )
+    np.testing.assert_allclose(
+        g_lv, numerical_gradient(lambda: vae.gaussian_kl(mu, log_var).sum(), log_var), atol=1e-7
+    )
     r_mu, r_lv = vae.reparameterize_backward(w, log_var, eps)
     f = lambda: np.sum(w * vae.reparameterize(mu, log_var, eps))  # noqa: E731
     np.testing.assert_allclose(r_mu, numerical_gradient(f, mu), atol=1e-7)
@@ -226,7 +230,8 @@ def test_fit_does_not_mutate_X_and_pickle_clone_round_trip(digits):
     restored = pickle.loads(pickle.dumps(vae_))
     np.testing.assert_array_equal(restored.transform(X), vae_.transform(X))
     np.testing.assert_array_equal(restored.score_samples(X), vae_.score_samples(X))
-    np.testing.assert_array_equal(restored.sample(5, random_state=1), vae_.sample(5, random_state=1))
+    np.testing.assert_array_equal(restored.sample(5, random_state=1),
+                                  vae_.sample(5, random_state=1))
     cloned = clone(vae_)
     assert cloned.get_params() == vae_.get_params()
     assert not hasattr(cloned, "encoder_coefs_")

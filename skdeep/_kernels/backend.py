@@ -158,7 +158,8 @@ def _torch_namespace(xp):
     def two_arg(native, wrapped):
         def call(x1, x2, /, **kwargs):
             if (isinstance(x1, torch.Tensor) and x1.ndim
-                    and (isinstance(x2, (int, float)) or isinstance(x2, torch.Tensor) and x2.ndim)):
+                    and (isinstance(x2, (int, float))
+                         or isinstance(x2, torch.Tensor) and x2.ndim)):
                 return native(x1, x2, **kwargs)
             return wrapped(x1, x2, **kwargs)
 

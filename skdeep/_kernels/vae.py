@@ -2,9 +2,10 @@
 
 The encoder gives a diagonal Gaussian posterior q(z | x) = N(mu, diag(exp(log_var)));
 the decoder's output ``out`` parameterizes p(x | z): Bernoulli logits, the
-mean of a unit-variance Gaussian, or a Gaussian's mean and log-variance. Everything here is per sample (one value per
-row) and in nats; gradients are of the quantity itself (to be maximised), with
-respect to the arrays named, so a caller minimising ``-ELBO`` negates them.
+mean of a unit-variance Gaussian, or a Gaussian's mean and log-variance.
+Everything here is per sample (one value per row) and in nats; gradients are
+of the quantity itself (to be maximised), with respect to the arrays named, so
+a caller minimising ``-ELBO`` negates them.
 
 The networks are ``(coefs, intercepts, activations)`` triples of
 :mod:`.network`; the encoder's output is ``[mu, log_var]`` side by side.

@@ -138,7 +138,8 @@ class _ArrayUnpickler(pickle.Unpickler):
     """Unpickles plain numpy arrays and nothing else (no arbitrary code)."""
 
     def find_class(self, module, name):
-        if name == "_reconstruct" and module in ("numpy.core.multiarray", "numpy._core.multiarray"):
+        if name == "_reconstruct" and module in ("numpy.core.multiarray",
+                                                  "numpy._core.multiarray"):
             return _numpy_reconstruct()
         if module == "numpy" and name in ("ndarray", "dtype"):
             return getattr(np, name)
