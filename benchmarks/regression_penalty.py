@@ -25,7 +25,6 @@ import warnings
 from functools import partial
 
 import numpy as np
-from defaults import SEED, _named, cv_scores, header, row
 from sklearn import datasets
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
@@ -35,6 +34,8 @@ from sklearn.preprocessing import MinMaxScaler
 
 from skdeep import DBNRegressor
 from skdeep._kernels.penalty import linear_error_fraction, neighbour_noise_fraction
+
+from defaults import SEED, _named, cv_scores, header, row
 
 
 def _uniform(function, noise, seed, n, d):
