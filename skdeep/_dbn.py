@@ -57,6 +57,7 @@ from ._semi_supervised import (
     UNLABELED,
     LabeledScoreMixin,
     check_marker_is_not_a_class,
+    check_one_label_per_row,
     check_some_labeled,
     unlabeled_mask,
 )
@@ -470,6 +471,7 @@ class DBNClassifier(LabeledScoreMixin, ClassifierMixin, BaseDeepNetwork):
         return self._fit(X, y, incremental=True, classes=classes, sample_weight=sample_weight)
 
     def _validate_targets(self, X, y, first, classes=None, sample_weight=None):
+        check_one_label_per_row(y, self)
         X, y = validate_X_y(self, X, y, accept_sparse=sparse_format(self, X), reset=first)
         w = check_weights(sample_weight, X)
         # y is in X's namespace and on its device, unless its labels are strings

@@ -21,7 +21,12 @@ from ._kernels.mixture import (
     precisions,
 )
 from ._rbm import rng_from
-from ._semi_supervised import LabeledScoreMixin, encode_labels, run_em
+from ._semi_supervised import (
+    LabeledScoreMixin,
+    check_one_label_per_row,
+    encode_labels,
+    run_em,
+)
 
 _ILL_DEFINED = (
     "Fitting the mixture model failed because some components have ill-defined "
@@ -301,6 +306,7 @@ class GaussianMixtureClassifier(BayesRuleMixin, LabeledScoreMixin, ClassifierMix
             return self._fit(X, y, sample_weight)
 
     def _fit(self, X, y, sample_weight):
+        check_one_label_per_row(y, self)
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
         weights = None
         if sample_weight is not None:

@@ -14,6 +14,7 @@ from ._compat import HasMethods, _estimator_has, _fit_context, _safe_indexing
 from ._semi_supervised import (
     LabeledScoreMixin,
     check_marker_is_not_a_class,
+    check_one_label_per_row,
     check_some_labeled,
     labeled_classes,
     unlabeled_mask,
@@ -124,6 +125,7 @@ class LabeledOnlyClassifier(LabeledScoreMixin, ClassifierMixin, MetaEstimatorMix
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        check_one_label_per_row(y, self)
         y = column_or_1d(y, warn=True)
         check_consistent_length(X, y, sample_weight)
         unlabeled = unlabeled_mask(y)

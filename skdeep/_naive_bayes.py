@@ -13,7 +13,12 @@ from ._compat import Interval, StrOptions, _check_sample_weight, _fit_context
 from ._generative import BayesRuleMixin
 from ._kernels.mixture import log_posterior
 from ._kernels.naive_bayes import EVENT_MODELS, counts
-from ._semi_supervised import LabeledScoreMixin, encode_labels, run_em
+from ._semi_supervised import (
+    LabeledScoreMixin,
+    check_one_label_per_row,
+    encode_labels,
+    run_em,
+)
 
 
 class SemiSupervisedNB(BayesRuleMixin, LabeledScoreMixin, ClassifierMixin, BaseEstimator):
@@ -194,6 +199,7 @@ class SemiSupervisedNB(BayesRuleMixin, LabeledScoreMixin, ClassifierMixin, BaseE
         self : object
             The fitted classifier.
         """
+        check_one_label_per_row(y, self)
         X, y = validate_data(self, X, y, accept_sparse="csr")
         if self.event_model == "multinomial":
             check_non_negative(X, f"{type(self).__name__} (input X)")

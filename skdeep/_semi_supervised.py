@@ -61,6 +61,25 @@ def check_some_labeled(unlabeled, estimator):
         )
 
 
+def check_one_label_per_row(y, estimator):
+    """Raise for ``y`` of several columns (multilabel or multi-output), which
+    the classifiers here do not model; a single column passes (scikit-learn's
+    validation ravels it, with a warning)."""
+    if hasattr(y, "shape"):
+        shape = tuple(y.shape)
+    elif isinstance(y, (list, tuple)) and len(y) and isinstance(y[0], (list, tuple)):
+        shape = (len(y), len(y[0]))
+    else:  # 1-d, or left to scikit-learn's validation
+        return
+    if len(shape) == 2 and shape[1] > 1:
+        name = type(estimator).__name__
+        raise ValueError(
+            f"{name} takes one label per row; got y of shape {tuple(shape)}, several "
+            f"labels or outputs per row. Fit one {name} per column with "
+            f"sklearn.multioutput.MultiOutputClassifier({name}())."
+        )
+
+
 def check_marker_is_not_a_class(classes, unlabeled, estimator):
     """Raise ``ValueError`` when the labeled rows hold one class and other rows
     carry the marker: labels such as ``{-1, 1}`` meant as two classes."""
@@ -116,19 +135,6 @@ class LabeledScoreMixin:
                 on_host = get_namespace(sample_weight) is np
                 sample_weight = (np.asarray(sample_weight)[keep] if on_host
                                  else sample_weight[to_namespace_of(keep, sample_weight)])
-        return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
-        keep = ~unlabeled_mask(y)
-        if not bool(xp.any(keep)):
-            raise ValueError("score needs at least one labeled row; every label is -1.")
-        if not bool(xp.all(keep)):
-            if xp is np:
-                X, y = _safe_indexing(X, keep), y[keep]
-                if sample_weight is not None:
-                    sample_weight = np.asarray(sample_weight)[keep]
-            else:
-                X, y = X[to_namespace_of(keep, X)], y[keep]
-                if sample_weight is not None:
-                    sample_weight = sample_weight[keep]
         return float(accuracy_score(y, self.predict(X), sample_weight=sample_weight))
 
 

@@ -17,7 +17,7 @@ from ._kernels.network import trainable_parameters
 from ._kernels.optimizers import make_optimizer
 from ._pretraining import auto_epochs, check_hidden_layer_sizes
 from ._rbm import SAMPLE_CONSTRAINTS, rng_from
-from ._semi_supervised import LabeledScoreMixin, encode_labels
+from ._semi_supervised import LabeledScoreMixin, check_one_label_per_row, encode_labels
 from ._training import History, from_model_units, run_epochs, to_model_units
 from ._vae import (
     SCORE_BLOCK,
@@ -327,6 +327,7 @@ default='auto'
 
     def _fit(self, X, y, incremental, classes=None):
         first = not (incremental and hasattr(self, "classes_"))
+        check_one_label_per_row(y, self)
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first)
         y_index = self._encode_labels(y, classes if first else self.classes_)
         if first:

@@ -5,7 +5,8 @@ pipeline, DBNClassifier, GaussianMixtureClassifier, SemiSupervisedNB,
 SemiSupervisedVAE): -1 is
 never a class, ``score`` is the accuracy on the labeled rows, the estimators
 clone, pickle and run through GridSearchCV and cross_val_score, and a fit
-without labels says so. DBNClassifier pre-trains on every row and fine-tunes
+without labels says so, as does a ``y`` of several labels per row.
+DBNClassifier pre-trains on every row and fine-tunes
 on the labeled ones; LabeledOnlyClassifier fits its classifier on exactly the
 labeled rows.
 """
@@ -28,6 +29,7 @@ from sklearn.model_selection import (
     check_cv,
     cross_val_score,
 )
+from sklearn.multioutput import MultiOutputClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import LinearSVC
@@ -254,6 +256,31 @@ def test_labels_minus_one_and_one_raise_an_error_naming_the_marker(name, semi):
     X, y, _ = semi
     with pytest.raises(ValueError, match="unlabeled marker.*LabelEncoder"):
         MODELS[name][0]().fit(X, np.where(y < 5, -1, 1))
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_several_labels_per_row_raise_an_error_naming_multioutput(name, semi):
+    """A multilabel indicator ``y`` (two columns) is refused with the wrapper
+    that fits one model per column, where scikit-learn's validation would say
+    only that ``y`` is not 1-d."""
+    X, y, _ = semi
+    Y = np.column_stack([y % 2, y < 5]).astype(int)
+    with pytest.raises(ValueError, match=r"one label per row; got y of shape \(300, 2\)"
+                                         r".*MultiOutputClassifier"):
+        MODELS[name][0]().fit(X, Y)
+
+
+def test_multioutput_classifier_fits_one_dbn_per_label(semi):
+    """The wrapper the error names works: one DBNClassifier per column, each
+    the model fitted on that column alone."""
+    X, y, _ = semi
+    Y = np.column_stack([y % 2, y < 5]).astype(int)
+    model = MODELS["DBNClassifier"][0]()
+    wrapped = MultiOutputClassifier(model).fit(X, Y)
+    assert wrapped.predict(X).shape == Y.shape
+    for j in range(Y.shape[1]):
+        alone = clone(model).fit(X, Y[:, j])
+        assert_array_equal(wrapped.estimators_[j].predict(X), alone.predict(X))
 
 
 def test_encode_labels_with_given_classes():
