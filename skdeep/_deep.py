@@ -65,6 +65,9 @@ FINE_TUNING_OPTIMIZERS = (*OPTIMIZERS, "cg")
 #: CG iterations per minibatch (Hinton & Salakhutdinov 2006: 3 line searches
 #: on batches of 1000)
 CG_ITERATIONS = 3
+#: settings that fix what the built network computes: a warm start or a later
+#: ``partial_fit`` refuses a change of them
+BUILT_SETTINGS = ("activation", "visible_unit", "loss")
 #: ``batch_size='auto'``: scikit-learn's ``min(200, n_samples)``
 BATCH_SIZE = 200
 #: estimator parameter -> layer learner parameter of the pre-training
@@ -372,7 +375,8 @@ class BaseDeepNetwork(BaseEstimator):
             X, Y, w, validation = self._validation_split(X, Y, w)
         if first:
             self._build(X, self._labels(Y), Y.shape[1], unlabeled, w)
-            self._built_activation = self.activation  # checked by _continue_with
+            self._built_settings = {name: getattr(self, name) for name in BUILT_SETTINGS
+                                    if hasattr(self, name)}  # checked by _continue_with
         else:
             X = self._continue_with(X)
             self._fold_input_scaling(unfold=True)
@@ -468,12 +472,12 @@ class BaseDeepNetwork(BaseEstimator):
                 f"batch_normalization={batch_normalization}, but the network was "
                 "built otherwise; call fit with warm_start=False to start anew."
             )
-        built = getattr(self, "_built_activation", self.activation)
-        if self.activation != built:
-            raise ValueError(
-                f"activation={self.activation!r}, but the network was built with "
-                f"activation={built!r}; call fit with warm_start=False to start anew."
-            )
+        for name, built in getattr(self, "_built_settings", {}).items():
+            if getattr(self, name) != built:
+                raise ValueError(
+                    f"{name}={getattr(self, name)!r}, but the network was built with "
+                    f"{name}={built!r}; call fit with warm_start=False to start anew."
+                )
         n_frozen = getattr(self, "n_frozen_layers", 0)
         trainable = [i >= n_frozen for i in range(len(self.coefs_))]
         if trainable != self._trainable:  # n_frozen_layers changed: new optimizer state

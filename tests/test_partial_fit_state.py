@@ -121,11 +121,20 @@ def test_deep_settings_changed_between_calls(Xy):
         clf.set_params(hidden_layer_sizes=(4, 3), batch_normalization=True).partial_fit(X, y)
     with pytest.raises(ValueError, match="activation='tanh'.*built with activation='auto'"):
         clf.set_params(batch_normalization=False, activation="tanh").partial_fit(X, y)
+    with pytest.raises(ValueError, match="visible_unit='gaussian'.*built with visible_unit='a"):
+        clf.set_params(activation="auto", visible_unit="gaussian").partial_fit(X, y)
+    with pytest.raises(ValueError, match="visible_unit='gaussian'"):  # a warm start too
+        clf.set_params(warm_start=True).fit(X, y)
     ae = DBNAutoencoder(hidden_layer_sizes=(4, 2), random_state=0).partial_fit(X)
     with pytest.raises(ValueError, match="hidden_layer_sizes"):
         ae.set_params(hidden_layer_sizes=(5, 2)).partial_fit(X)
     with pytest.raises(ValueError, match="activation='logistic'"):
         ae.set_params(hidden_layer_sizes=(4, 2), activation="logistic").partial_fit(X)
+    with pytest.raises(ValueError, match="loss='cross_entropy'.*built with loss='auto'"):
+        ae.set_params(activation="auto", loss="cross_entropy", warm_start=True).fit(X)
+    before = ae.n_iter_
+    ae.set_params(loss="auto").fit(X)  # the settings it was built with: continues
+    assert ae.n_iter_ > before
 
 
 def test_early_stopping_split_error_names_validation_fraction(Xy):
