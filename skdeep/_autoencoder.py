@@ -39,8 +39,10 @@ from ._training import (
     History,
     UnsupervisedFitMixin,
     auto_setting,
+    check_built_settings,
     in_unit_interval,
     momentum_at,
+    record_built_settings,
     run_epochs,
     warn_outside_unit_interval,
 )
@@ -378,6 +380,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
                                                     AUTOENCODER_LEARNING_RATES)
         if first:
             self._initialize(X)
+            record_built_settings(self, ("loss", "activation"))
         else:
             X = self._continue_with(X)
         rng, params = self._rng, self._params()
@@ -437,6 +440,7 @@ class Autoencoder(UnsupervisedFitMixin, _BaseAutoencoder):
         """A later ``partial_fit``: ``X`` in the model's dtype, and the state
         adapted to settings changed since (an optimizer or untied decoder
         weights start afresh), or an error naming the setting."""
+        check_built_settings(self)
         if self.n_components != self.components_.shape[0]:
             raise ValueError(
                 f"n_components={self.n_components}, but the model was fitted with "

@@ -55,8 +55,10 @@ from ._pretraining import (
 from ._rbm import generator_for
 from ._training import (
     History,
+    check_built_settings,
     decayed_learning_rate,
     is_binary,
+    record_built_settings,
     run_epochs,
 )
 
@@ -375,8 +377,7 @@ class BaseDeepNetwork(BaseEstimator):
             X, Y, w, validation = self._validation_split(X, Y, w)
         if first:
             self._build(X, self._labels(Y), Y.shape[1], unlabeled, w)
-            self._built_settings = {name: getattr(self, name) for name in BUILT_SETTINGS
-                                    if hasattr(self, name)}  # checked by _continue_with
+            record_built_settings(self, BUILT_SETTINGS)  # checked by _continue_with
         else:
             X = self._continue_with(X)
             self._fold_input_scaling(unfold=True)
@@ -472,12 +473,7 @@ class BaseDeepNetwork(BaseEstimator):
                 f"batch_normalization={batch_normalization}, but the network was "
                 "built otherwise; call fit with warm_start=False to start anew."
             )
-        for name, built in getattr(self, "_built_settings", {}).items():
-            if getattr(self, name) != built:
-                raise ValueError(
-                    f"{name}={getattr(self, name)!r}, but the network was built with "
-                    f"{name}={built!r}; call fit with warm_start=False to start anew."
-                )
+        check_built_settings(self)
         n_frozen = getattr(self, "n_frozen_layers", 0)
         trainable = [i >= n_frozen for i in range(len(self.coefs_))]
         if trainable != self._trainable:  # n_frozen_layers changed: new optimizer state

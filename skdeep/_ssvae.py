@@ -18,8 +18,16 @@ from ._kernels.optimizers import make_optimizer
 from ._pretraining import auto_epochs, check_hidden_layer_sizes
 from ._rbm import SAMPLE_CONSTRAINTS, rng_from
 from ._semi_supervised import LabeledScoreMixin, check_one_label_per_row, encode_labels
-from ._training import History, from_model_units, run_epochs, to_model_units
+from ._training import (
+    History,
+    check_built_settings,
+    from_model_units,
+    record_built_settings,
+    run_epochs,
+    to_model_units,
+)
 from ._vae import (
+    BUILT_SETTINGS,
     SCORE_BLOCK,
     VariationalAutoencoder,
     autoencoder_sizes,
@@ -327,6 +335,8 @@ default='auto'
 
     def _fit(self, X, y, incremental, classes=None):
         first = not (incremental and hasattr(self, "classes_"))
+        if not first:
+            check_built_settings(self)
         check_one_label_per_row(y, self)
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first)
         y_index = self._encode_labels(y, classes if first else self.classes_)
@@ -337,6 +347,7 @@ default='auto'
         X = to_model_units(self, X)
         if first:
             self._initialize(X)
+            record_built_settings(self, BUILT_SETTINGS)
         elif X.dtype != self.encoder_coefs_[0].dtype:
             X = X.astype(self.encoder_coefs_[0].dtype)
         self._optimizer.learning_rate = resolve_step(self)  # set_params between calls

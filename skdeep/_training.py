@@ -101,6 +101,27 @@ def from_model_units(estimator, X):
     return X if m is None else unscaled(X, m, estimator.input_scale_)
 
 
+def record_built_settings(estimator, names):
+    """Remember the settings ``names`` a model was built with, which
+    :func:`check_built_settings` holds a later ``partial_fit`` or warm start to."""
+    estimator._built_settings = {name: getattr(estimator, name) for name in names
+                                 if hasattr(estimator, name)}
+
+
+def check_built_settings(estimator):
+    """Raise, naming the setting, where one that fixed what the fitted model
+    computes has changed since it was built (sequences compare by value)."""
+    for name, built in getattr(estimator, "_built_settings", {}).items():
+        if not np.array_equal(np.asarray(getattr(estimator, name), dtype=object),
+                              np.asarray(built, dtype=object)):
+            restart = ("fit with warm_start=False" if hasattr(estimator, "warm_start")
+                       else "fit")
+            raise ValueError(
+                f"{name}={getattr(estimator, name)!r}, but the model was built with "
+                f"{name}={built!r}; call {restart} to start anew."
+            )
+
+
 def is_binary(X):
     """Whether every value of ``X`` (dense, or the stored ones of a sparse
     matrix) is 0 or 1."""

@@ -44,8 +44,10 @@ from ._training import (
     History,
     UnsupervisedFitMixin,
     auto_setting,
+    check_built_settings,
     from_model_units,
     in_unit_interval,
+    record_built_settings,
     run_epochs,
     to_model_units,
     warn_outside_unit_interval,
@@ -54,6 +56,10 @@ from ._training import (
 #: initialization of a hidden layer by its activation (He et al. 2015 for
 #: rectifiers); output layers and the other activations use Xavier's
 HIDDEN_INITS = {"relu": "he", "leaky_relu": "he"}
+#: settings that fix what a fitted VAE computes: a later ``partial_fit``
+#: refuses a change of them
+BUILT_SETTINGS = ("n_components", "encoder_layer_sizes", "decoder_layer_sizes",
+                  "classifier_layer_sizes", "likelihood", "activation")
 #: decoded outputs (rows x features) per block when scoring
 SCORE_BLOCK = 1 << 22
 
@@ -392,6 +398,7 @@ default='auto'
         first = not (incremental and hasattr(self, "encoder_coefs_"))
         if not first:
             check_fitted_namespace(self, X, "_coef", "partial_fit")
+            check_built_settings(self)
         X = validate_X(self, X, reset=first)
         weights = check_weights(sample_weight, X)
         if first:
@@ -401,6 +408,7 @@ default='auto'
         X = to_model_units(self, X)
         if first:
             self._initialize(X, weights)
+            record_built_settings(self, BUILT_SETTINGS)
         elif X.dtype != self.encoder_coefs_[0].dtype:
             X = astype(X, self.encoder_coefs_[0].dtype)
             weights = None if weights is None else astype(weights, X.dtype)

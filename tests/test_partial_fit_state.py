@@ -2,6 +2,7 @@
 between ``partial_fit`` calls are applied, or refused with an error that names
 them; data of another dtype is cast to the model's."""
 
+import re
 import warnings
 
 import numpy as np
@@ -15,6 +16,8 @@ from skdeep import (
     DBNClassifier,
     DBNRegressor,
     GaussianBernoulliRBM,
+    SemiSupervisedVAE,
+    VariationalAutoencoder,
 )
 from skdeep._kernels.optimizers import SGD, Adam, Momentum
 
@@ -88,6 +91,51 @@ def test_a_new_number_of_hidden_units_is_refused(cls, Xy):
     model = cls(n_components=3, n_iter=1, random_state=0).fit(X)
     with pytest.raises(ValueError, match="n_components=4"):
         model.set_params(n_components=4).partial_fit(X)
+
+
+def _small_vae(cls):
+    return cls(encoder_layer_sizes=(6,), n_components=2, max_iter=1, random_state=0)
+
+
+_VAE_CHANGES = [{"n_components": 3}, {"encoder_layer_sizes": (7,)},
+                {"decoder_layer_sizes": (7,)}, {"likelihood": "bernoulli"},
+                {"activation": "tanh"}]
+
+
+@pytest.mark.parametrize("cls, change", [
+    *((VariationalAutoencoder, change) for change in _VAE_CHANGES),
+    *((SemiSupervisedVAE, change) for change in _VAE_CHANGES),
+    (SemiSupervisedVAE, {"classifier_layer_sizes": (7,)}),
+])
+def test_vae_settings_that_built_the_networks_are_refused(cls, change, Xy):
+    """A VAE kept its networks and likelihood and ignored the new value (or
+    failed in a matrix product, for ``n_components``)."""
+    X, y = Xy
+    args = (X, y) if cls is SemiSupervisedVAE else (X,)
+    model = _small_vae(cls).partial_fit(*args)
+    (name, value), = change.items()
+    with pytest.raises(ValueError, match=re.escape(f"{name}={value!r}, but the model was built")):
+        model.set_params(**change).partial_fit(*args)
+
+
+@pytest.mark.parametrize("cls", [VariationalAutoencoder, SemiSupervisedVAE])
+def test_vae_same_settings_written_otherwise_continue(cls, Xy):
+    """Sizes as a list, a count as a numpy integer: the same settings."""
+    X, y = Xy
+    args = (X, y) if cls is SemiSupervisedVAE else (X,)
+    model = _small_vae(cls).partial_fit(*args)
+    model.set_params(encoder_layer_sizes=[6], n_components=np.int64(2)).partial_fit(*args)
+    assert model.n_iter_ == 2
+
+
+@pytest.mark.parametrize("change", [{"loss": "squared_error"}, {"activation": "relu"}])
+def test_autoencoder_loss_and_units_are_refused(change, Xy):
+    """The layer kept its output units and loss and ignored the new value."""
+    X, _ = Xy
+    model = Autoencoder(n_components=3, n_iter=1, random_state=0).fit(X)
+    (name, value), = change.items()
+    with pytest.raises(ValueError, match=re.escape(f"{name}={value!r}, but the model was built")):
+        model.set_params(**change).partial_fit(X)
 
 
 def test_classes_must_be_the_same_at_every_partial_fit(Xy):
