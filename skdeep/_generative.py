@@ -450,6 +450,9 @@ class GaussianMixtureClassifier(BayesRuleMixin, LabeledScoreMixin, ClassifierMix
     def _joint_log_likelihood(self, X):
         """``log pi_k + log p(x | k)`` of shape (n_samples, n_classes)."""
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        # in float64: float32 log-densities of rows far from the data overflow
+        # to -inf in every class, and Bayes' rule turns them into NaN
+        X = X.astype(np.float64, copy=False)
         with np.errstate(divide="ignore"):  # a zero prior is a log prior of -inf
             log_prior = np.log(self.class_prior_)
         return np.column_stack([gm.score_samples(X) for gm in self.estimators_]) + log_prior

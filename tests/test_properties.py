@@ -286,15 +286,17 @@ def test_every_estimator_is_exercised():
         public_estimators())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "found by the property test: GaussianMixtureClassifier gives NaN probabilities "
-    "for float32 rows far from the data (scikit-learn's GaussianMixture computes the "
-    "log-densities in X's dtype, which overflows), where float64 rows give 0 and 1"))
 def test_gaussian_mixture_classifier_far_float32_rows_are_finite():
+    """Found by the property test: float32 rows far from the data got NaN
+    probabilities (scikit-learn's GaussianMixture computes the log-densities in
+    X's dtype, which overflowed in every class); they now get float64's."""
     from skdeep import GaussianMixtureClassifier
 
     X = np.random.default_rng(0).random((20, 1))
     model = make_instance(GaussianMixtureClassifier).fit(X, np.arange(20) % 2)
+    far = np.array([[1e30]])
     with np.errstate(all="ignore"):
-        proba = model.predict_proba(np.array([[1e30]], dtype=np.float32))
+        proba = model.predict_proba(far.astype(np.float32))
+        expected = model.predict_proba(far)
     assert np.all(np.isfinite(proba))
+    np.testing.assert_array_equal(proba, expected)
