@@ -16,11 +16,14 @@ from ._kernels.backend import (
     contiguous,
     copy,
     dense_chunks,
+    device,
+    get_namespace,
     mean,
     size,
     squared_norm,
     take_rows,
     vecdot,
+    widest_float,
     zeros,
 )
 from ._kernels.init import INITS
@@ -149,14 +152,21 @@ class _BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         Returns
         -------
         scores : ndarray of shape (n_samples,)
-            ``-||x - decode(encode(x))||^2``.
+            ``-||x - decode(encode(x))||^2``, summed in the widest float of
+            ``X``'s library (float64 for numpy): errors in the units of
+            float32 data as large as 1e20 have squares beyond float32.
         """
         check_is_fitted(self)
         X = self._validate_X(X, "score_samples")
+
+        def scores(V):
+            wide = widest_float(get_namespace(V), device(V))
+            R = self._decode(self._encode(V))
+            return -squared_errors(astype(V, wide, copy=False), astype(R, wide, copy=False))
+
         if sp.issparse(X):
-            return concat([-squared_errors(V, self._decode(self._encode(V)))
-                           for V in dense_chunks(X)])
-        return -squared_errors(X, self._decode(self._encode(X)))
+            return concat([scores(V) for V in dense_chunks(X)])
+        return scores(X)
 
     def score(self, X, y=None):
         """Negated mean squared reconstruction error per sample.

@@ -334,3 +334,18 @@ def test_dbn_autoencoder_is_a_transfer_learning_source(digits):
         assert_array_equal(b, b_clf)
     assert clf.activations_[:2] == ["logistic", "identity"]
     assert type(clf.pretrained_layers_[0]) is GaussianBernoulliRBM  # on a real-valued code
+
+
+def test_scores_of_float32_rows_whose_squared_errors_overflow_float32():
+    """Rows of float32 values near 1e30 (their squared errors, near 1e59, beyond
+    float32) get finite scores, the squared errors of the model's float32
+    reconstructions summed in float64; they were -inf."""
+    X = np.array([[0.0, 1.0], [1e30, 2.0], [3e30, 0.5], [2e30, 4.0]] * 5, dtype=np.float32)
+    ae = DBNAutoencoder((4, 1), pretrain_n_iter=2, max_iter=3, random_state=0).fit(X)
+    assert ae.transform(X).dtype == np.float32
+    R = ae.inverse_transform(ae.transform(X)).astype(np.float64)
+    expected = -np.sum((R - X.astype(np.float64)) ** 2, axis=1)
+    scores = ae.score_samples(X)
+    assert np.all(np.isfinite(scores)) and np.all(np.isfinite(R))
+    assert_allclose(scores, expected, rtol=1e-12)
+    assert_allclose(ae.score(X), expected.mean(), rtol=1e-12)

@@ -98,3 +98,22 @@ def test_binary_variance_share_of_binary_data_an_even_grid_and_constants():
                                binary_variance_share(np.repeat(X, weights, axis=0)), rtol=1e-12)
     assert binary_variance_share(np.full((5, 2), 0.3)) == 0.0
     assert binary_variance_share(np.zeros((5, 2))) == 1.0
+
+
+def test_deviations_whose_squares_overflow_the_dtype():
+    """float32 columns of values near 1e30, whose squares overflow float32,
+    get float64's deviations (and common scale), weighted or not; the
+    deviations were infinite, and the networks folded with them NaN."""
+    X = np.array([[0.0, 1.0], [1e30, 2.0], [3e30, 2.0], [2e30, 4.0]], dtype=np.float32)
+    wide = X.astype(np.float64)
+    w = np.array([1.0, 2.0, 1.0, 3.0], dtype=np.float32)
+    mean = np.average(wide, axis=0, weights=w)
+    expected = [(wide.std(axis=0), None),
+                (np.sqrt(np.average((wide - mean) ** 2, axis=0, weights=w)), w)]
+    for deviation, weights in expected:
+        with np.errstate(over="raise"):
+            _, r = standardization(X, weights)
+            _, common = common_scale_standardization(X, weights)
+        assert r.dtype == np.float32
+        np.testing.assert_allclose(r, deviation, rtol=1e-5)
+        np.testing.assert_allclose(common, np.sqrt(np.mean(deviation ** 2)), rtol=1e-5)

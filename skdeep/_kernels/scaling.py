@@ -8,7 +8,7 @@ A network whose linear output ``z W + b`` is such an ``x_s`` outputs ``x``
 with ``W r`` and ``b r + m``.
 """
 
-from .backend import astype, get_namespace
+from .backend import astype, errstate, get_namespace
 
 
 def unit_interval_scaling(*arrays):
@@ -21,19 +21,38 @@ def unit_interval_scaling(*arrays):
     return low, xp.where(span > 0, span, xp.ones_like(span))
 
 
+def _root_mean_square(a, weights=None, axis=None):
+    """``sqrt(mean(a ** 2))`` (weights summing to 1: ``sqrt(sum(w a ** 2))``),
+    as ``t sqrt(mean((a / t) ** 2))`` with ``t = max |a|`` where the squares
+    overflow (values of 1e30 in float32)."""
+    xp = get_namespace(a)
+
+    def rms(v):
+        return xp.sqrt(xp.mean(v ** 2, axis=axis) if weights is None
+                       else xp.sum(weights * v ** 2, axis=axis))
+
+    with errstate(xp, over="ignore"):
+        result = rms(a)
+    if bool(xp.all(xp.isfinite(result))):
+        return result
+    top = xp.max(xp.abs(a), axis=axis, keepdims=True)
+    top = xp.where(top > 0, top, xp.ones_like(top))
+    return xp.reshape(top, result.shape) * rms(a / top)
+
+
 def _means_and_deviations(X, sample_weight=None):
     """The columns' (weighted) means and standard deviations, 0 for a
     constant column (whose mean, rounded, would leave one of about 1e-17)."""
     xp = get_namespace(X)
     if sample_weight is None:
+        w = None
         m = xp.mean(X, axis=0)
-        var = xp.mean((X - m) ** 2, axis=0)
     else:
         w = sample_weight[:, None] / xp.sum(sample_weight)
         m = xp.sum(w * X, axis=0)
-        var = xp.sum(w * (X - m) ** 2, axis=0)
+    deviation = _root_mean_square(X - m, w, axis=0)
     constant = xp.max(X, axis=0) == xp.min(X, axis=0)
-    return m, xp.where(constant, xp.zeros_like(var), xp.sqrt(var))
+    return m, xp.where(constant, xp.zeros_like(deviation), deviation)
 
 
 def standardization(X, sample_weight=None):
@@ -51,7 +70,7 @@ def common_scale_standardization(X, sample_weight=None):
     by ``r ** 2``: the same minimiser, in units of mean variance 1."""
     xp = get_namespace(X)
     m, deviation = _means_and_deviations(X, sample_weight)
-    scale = xp.sqrt(xp.mean(deviation ** 2))
+    scale = _root_mean_square(deviation)
     return m, xp.ones_like(m) * xp.where(scale > 0, scale, xp.ones_like(scale))
 
 
