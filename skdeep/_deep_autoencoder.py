@@ -30,7 +30,7 @@ from ._pretraining import (
     make_layer_learners,
     pretrain_layers,
 )
-from ._training import History
+from ._training import History, warn_code_not_smaller
 
 #: rows from which ``early_stopping='auto'`` holds out a validation split
 AUTO_EARLY_STOPPING_ROWS = 100
@@ -414,6 +414,7 @@ default='auto'
         """Pre-train and unroll: encoder = the learners' up-pass, decoder = their
         transposed weights and visible biases (Hinton & Salakhutdinov 2006, Fig. 1)."""
         sizes = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        warn_code_not_smaller(self, sizes[-1], X.shape[1], "the last of hidden_layer_sizes")
         dtype = X.dtype
         n_hidden, unit = len(sizes) - 1, self._hidden_activation(self.pretraining)
         activations = ([unit] * n_hidden + ["identity"] + [unit] * n_hidden

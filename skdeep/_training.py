@@ -161,6 +161,18 @@ def warn_outside_unit_interval(X, estimator, setting, remedy):
         )
 
 
+def warn_code_not_smaller(estimator, n_code, n_features, parameter):
+    """Warn when a code meant to reduce the data has ``n_code`` units for
+    ``n_features`` inputs, no fewer: ``parameter`` names the setting to lower."""
+    if n_code >= n_features:
+        warnings.warn(
+            f"{type(estimator).__name__}: the code has {n_code} units for {n_features} "
+            f"input features, so it need not reduce the data; set {parameter} below "
+            f"{n_features} for a reduction.",
+            UserWarning,
+        )
+
+
 class UnsupervisedFitMixin:
     """``fit`` and ``partial_fit`` of an unsupervised estimator with
     ``_fit(X, incremental, sample_weight)``."""

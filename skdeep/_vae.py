@@ -50,6 +50,7 @@ from ._training import (
     record_built_settings,
     run_epochs,
     to_model_units,
+    warn_code_not_smaller,
     warn_outside_unit_interval,
 )
 
@@ -467,6 +468,7 @@ default='auto'
         lik = vae.LIKELIHOODS[self.likelihood_]
         self._rng = generator_for(self.random_state, X)
         n_features = X.shape[1]
+        warn_code_not_smaller(self, self.n_components, n_features, "n_components")
         encoder_sizes, decoder_sizes = autoencoder_sizes(self.encoder_layer_sizes,
                                                          self.decoder_layer_sizes)
         self.encoder_coefs_, self.encoder_intercepts_ = init_layers(

@@ -1,4 +1,5 @@
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -349,3 +350,14 @@ def test_scores_of_float32_rows_whose_squared_errors_overflow_float32():
     assert np.all(np.isfinite(scores)) and np.all(np.isfinite(R))
     assert_allclose(scores, expected, rtol=1e-12)
     assert_allclose(ae.score(X), expected.mean(), rtol=1e-12)
+
+
+def test_a_code_no_smaller_than_the_input_warns():
+    """The default code of 30 units on 4 columns need not reduce anything: the
+    warning names the setting; a code of 2 on the same rows does not warn."""
+    X = np.random.default_rng(0).random((60, 4))
+    with pytest.warns(UserWarning, match="30 units for 4 input features.*hidden_layer_sizes"):
+        DBNAutoencoder((8, 30), pretrain_n_iter=1, max_iter=1, random_state=0).fit(X)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*need not reduce")
+        DBNAutoencoder((8, 2), pretrain_n_iter=1, max_iter=1, random_state=0).fit(X)

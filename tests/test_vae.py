@@ -387,3 +387,13 @@ def test_early_stopping_keeps_the_best_validation_score(digits):
     vae_ = _fitted(digits[0][:400], early_stopping=True, max_iter=8)
     assert len(vae_.validation_scores_) == vae_.n_iter_
     assert vae_.best_validation_score_ == max(vae_.validation_scores_)
+
+
+def test_a_latent_code_no_smaller_than_the_input_warns():
+    X = np.random.default_rng(0).random((60, 4))
+    with pytest.warns(UserWarning, match="20 units for 4 input features.*n_components"):
+        VariationalAutoencoder(encoder_layer_sizes=(8,), max_iter=1, random_state=0).fit(X)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*need not reduce")
+        VariationalAutoencoder(encoder_layer_sizes=(8,), n_components=2, max_iter=1,
+                               random_state=0).fit(X)
