@@ -219,8 +219,14 @@ def header(title, columns):
     print("-" * len(line))
 
 
+def _cell(value):
+    if not isinstance(value, float):
+        return f"{value:>12}"
+    return f"{value:>12.4f}" if abs(value) < 1e6 else f"{value:>12.4g}"  # R^2 of -3.7e9
+
+
 def row(name, values):
-    cells = "".join(f"{v:>12.4f}" if isinstance(v, float) else f"{v:>12}" for v in values)
+    cells = "".join(_cell(v) for v in values)
     print(f"{name:<22}{cells}", flush=True)
 
 
