@@ -468,9 +468,9 @@ default='auto'
         lik = vae.LIKELIHOODS[self.likelihood_]
         self._rng = generator_for(self.random_state, X)
         n_features = X.shape[1]
-        warn_code_not_smaller(self, self.n_components, n_features, "n_components")
         encoder_sizes, decoder_sizes = autoencoder_sizes(self.encoder_layer_sizes,
                                                          self.decoder_layer_sizes)
+        warn_code_not_smaller(self, self.n_components, n_features, "n_components")
         self.encoder_coefs_, self.encoder_intercepts_ = init_layers(
             [n_features, *encoder_sizes, 2 * self.n_components], self.activation, self._rng, X)
         self.decoder_coefs_, self.decoder_intercepts_ = init_layers(

@@ -103,13 +103,15 @@ def test_every_public_estimator_is_discovered():
 
 # scikit-learn's check data are tiny and mostly outside [0, 1]: the warnings that
 # say so (too few updates, values outside the units' range, no convergence in the
-# small INIT_PARAMS budgets) are expected there and would drown the others.
+# small INIT_PARAMS budgets, codes as wide as two columns) are expected there and
+# would drown the others.
 @parametrize_with_checks(
     [make_instance(cls) for cls in public_estimators()],
     expected_failed_checks=expected_failed_checks,
 )
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.filterwarnings("ignore::skdeep._training.InputRangeWarning")
+@pytest.mark.filterwarnings("ignore:.*need not reduce the data:UserWarning")
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
