@@ -139,20 +139,26 @@ def check_range(estimator, X):
                                    "Use likelihood='gaussian' for real-valued data")
 
 
-def check_finite(estimator, result, X, method):
+def check_finite(estimator, result, X, method, model_units=True):
     """``result`` of ``estimator.method(X)``, or a ``ValueError`` naming the
     first row whose result is not finite: the networks overflowed on values
-    far larger than the training data's, a clear error instead of NaN."""
+    far larger than the training data's, a clear error instead of NaN. The
+    row's largest value is reported in the data's units (``X`` is in the
+    model's, :func:`to_model_units`, unless ``model_units`` is False)."""
     xp = get_namespace(result)
     finite = xp.isfinite(reshape(result, (result.shape[0], -1)))
     if bool(xp.all(finite)):
         return result
     bad = ~np.all(to_numpy(finite), axis=1)
     row = int(np.flatnonzero(bad)[0])
+    values = X[row : row + 1, ...]
+    if model_units:
+        with errstate(get_namespace(values), over="ignore"):
+            values = from_model_units(estimator, values)
     raise ValueError(
         f"{type(estimator).__name__}.{method}: the result of {int(bad.sum())} row(s) is "
         f"not finite (the first is row {row}, whose largest absolute value is "
-        f"{float(np.max(np.abs(to_numpy(X[row, ...])), initial=0)):.3g}): the "
+        f"{float(np.max(np.abs(to_numpy(values)), initial=0)):.3g}): the "
         "networks overflow on values this large. Scale X as the data the model was "
         "fitted on."
     )
@@ -579,7 +585,7 @@ default='auto'
         with errstate(get_namespace(Z), over="ignore", invalid="ignore", divide="ignore"):
             X_original = from_model_units(
                 self, vae.LIKELIHOODS[self.likelihood_].mean(vae.decode(Z, self._decoder())))
-        return check_finite(self, X_original, Z, "inverse_transform")
+        return check_finite(self, X_original, Z, "inverse_transform", model_units=False)
 
     @validate_method_params({name: SAMPLE_CONSTRAINTS[name]
                              for name in ("n_samples", "mean", "random_state")})

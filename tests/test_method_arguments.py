@@ -195,6 +195,20 @@ def test_vae_overflowing_rows_raise_a_clear_error(X, likelihood):
         np.testing.assert_allclose(vae.score_samples(X_big[:3]), vae.score_samples(X[:3]))
 
 
+def test_vae_overflow_error_reports_the_data_units(X):
+    """'auto''s Gaussian fits standardized columns: the error names the row's
+    largest value as the user gave it, not in the standardized units."""
+    raw = X * 1000.0 + 5.0
+    vae = make_instance(VariationalAutoencoder).fit(raw)
+    assert vae.input_scale_ is not None
+    X_big = raw.copy()
+    X_big[3, 1] = 1e200
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no numpy overflow noise
+        with pytest.raises(ValueError, match=r"row 3, whose largest absolute value is 1e\+200"):
+            vae.score_samples(X_big)
+
+
 FAR_OUT = np.arange(0, 100_000, 100.0)[:5][None]  # 0, 100, ..., 400
 
 
