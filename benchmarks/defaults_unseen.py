@@ -7,10 +7,15 @@ and ``DBNRegressor()`` against ``MLPRegressor()`` and ``Ridge()``, as in
 other shapes than the panel's: Gaussian quantiles, an imbalanced set, one-hot
 categories, noisy labels, noisy digits, targets of scale 1e-4 on an offset of
 1,000, heteroscedastic noise, fewer rows than five times the columns, three
-targets at once. Prints the score, the difference from the MLP and the ratio
-of fit times.
+targets at once, fewer rows than a tenth of the columns, and Fashion-MNIST
+(5,000 images, when installed: ``apt-get install dataset-fashion-mnist``).
+Prints the score, the difference from the MLP and the ratio of fit times.
+Also ``DBNAutoencoder`` against ``PCA`` at the same code, as in
+``benchmarks/defaults.py`` (squared error per held-out row), on sets with
+codes it did not see: wine (1 unit), the digits (3), Fashion-MNIST (30).
 
-Usage: python benchmarks/defaults_unseen.py [--sections classification regression]
+Usage: python benchmarks/defaults_unseen.py
+       [--sections classification regression autoencoder]
        [--sets NAME ...] [--fold-seed 0]
 """
 
@@ -22,7 +27,7 @@ import numpy as np
 from sklearn import datasets
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import OneHotEncoder
 
@@ -30,6 +35,14 @@ from skdeep import DBNClassifier, DBNRegressor
 
 import defaults
 from defaults import SEED, cv_scores, header, row
+
+
+def _fashion_mnist(n=5000):
+    from skdeep.datasets import load_fashion_mnist
+
+    X, y = load_fashion_mnist(split="train", return_X_y=True)
+    X, _, y, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=SEED)
+    return X, y
 
 
 def _one_hot_rule(n=1500, seed=1):
@@ -85,6 +98,9 @@ CLASSIFICATION = {
                                                    random_state=6),
     "6class-5000": lambda: datasets.make_classification(
         5000, 10, n_informative=6, n_classes=6, n_clusters_per_class=1, random_state=7),
+    "150-rows-1000-columns": lambda: datasets.make_classification(
+        150, 1000, n_informative=10, n_redundant=0, random_state=8),
+    "fashion-mnist-5000": _fashion_mnist,
 }
 
 REGRESSION = {
@@ -102,12 +118,34 @@ REGRESSION = {
 }
 
 
+#: data set -> (loader, code size); codes at most a tenth of the inputs
+AUTOENCODER = {
+    "wine": (lambda: datasets.load_wine(return_X_y=True), 1),
+    "digits-code-3": (lambda: datasets.load_digits(return_X_y=True), 3),
+    "fashion-mnist-5000": (_fashion_mnist, 30),
+}
+
+
+def available(names):
+    """The names whose data load (Fashion-MNIST is an optional package)."""
+    kept = []
+    for name in names:
+        try:
+            if "fashion" in name:
+                _fashion_mnist(10)
+        except (ImportError, FileNotFoundError) as error:
+            print(f"{name}: skipped ({error})")
+            continue
+        kept.append(name)
+    return kept
+
+
 def run(title, sets, ours, peer, linear, cv, chosen=None):
     header(title, ["skdeep", "sklearn", "diff", "linear", "skdeep s", "sklearn s", "time x"])
-    for name, load in sets.items():
+    for name in available(sets):
         if chosen and name not in chosen:
             continue
-        X, y = load()
+        X, y = sets[name]()
         score, t_ours = cv_scores(ours(random_state=SEED), X, y, cv)
         peer_score, t_peer = cv_scores(peer(random_state=SEED), X, y, cv)
         linear_score, _ = cv_scores(linear(), X, y, cv)
@@ -117,12 +155,14 @@ def run(title, sets, ours, peer, linear, cv, chosen=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", nargs="+", default=["classification", "regression"],
-                        choices=["classification", "regression"])
+    parser.add_argument("--sections", nargs="+",
+                        default=["classification", "regression", "autoencoder"],
+                        choices=["classification", "regression", "autoencoder"])
     parser.add_argument("--sets", nargs="+", help="only these data sets")
     parser.add_argument("--fold-seed", type=int, default=defaults.FOLD_SEED,
                         help="shuffle of the folds (default: 0)")
     args = parser.parse_args()
+    defaults.FOLD_SEED = args.fold_seed
     warnings.simplefilter("ignore", ConvergenceWarning)
     start = time.time()
     if "classification" in args.sections:
@@ -133,6 +173,10 @@ def main():
         run("regression, sets not used to choose: R^2 on raw targets (3-fold CV)", REGRESSION,
             DBNRegressor, MLPRegressor, Ridge,
             KFold(3, shuffle=True, random_state=args.fold_seed), args.sets)
+    if "autoencoder" in args.sections:
+        names = [n for n in available(AUTOENCODER) if not args.sets or n in args.sets]
+        defaults.run_autoencoder(names, False, AUTOENCODER, "dimensionality reduction, sets "
+                                 "not used to choose: squared error per held-out row (3-fold CV)")
     print(f"\ntotal {(time.time() - start) / 60:.1f} minutes")
 
 
