@@ -7,7 +7,7 @@ and ``DBNRegressor()`` against ``MLPRegressor()`` and ``Ridge()``, as in
 other shapes than the panel's: Gaussian quantiles, an imbalanced set, one-hot
 categories, noisy labels, noisy digits, targets of scale 1e-4 on an offset of
 1,000, heteroscedastic noise, fewer rows than five times the columns, three
-targets at once, fewer rows than a tenth of the columns, and Fashion-MNIST
+targets at once, 150 rows of 1,000 columns, and Fashion-MNIST
 (5,000 images, when installed: ``apt-get install dataset-fashion-mnist``).
 Prints the score, the difference from the MLP and the ratio of fit times.
 Also ``DBNAutoencoder`` against ``PCA`` at the same code, as in
