@@ -207,18 +207,25 @@ def _named(model, scaler="minmax"):
 QUICK_FIT, TIME_RUNS = 1.0, 5
 
 
+def _cross_validate(model, X, y, cv, scoring, scaler):
+    return cross_validate(_named(model, scaler), X, y, cv=cv, scoring=scoring,
+                          error_score="raise")
+
+
+def cv_score(model, X, y, cv, scoring=None, scaler="minmax"):
+    """Mean test score over the folds of ``cv``."""
+    return float(np.mean(_cross_validate(model, X, y, cv, scoring, scaler)["test_score"]))
+
+
 def cv_scores(model, X, y, cv, scoring=None, scaler="minmax"):
     """Mean test score over the folds of ``cv`` and mean fit seconds per fold
     (the median of :data:`TIME_RUNS` runs for a quick fit; every run scores
     the same, ``random_state`` being fixed)."""
-    def run():
-        return cross_validate(_named(model, scaler), X, y, cv=cv, scoring=scoring,
-                              error_score="raise")
-
-    res = run()
+    res = _cross_validate(model, X, y, cv, scoring, scaler)
     seconds = [float(np.mean(res["fit_time"]))]
     while seconds[0] < QUICK_FIT and len(seconds) < TIME_RUNS:
-        seconds.append(float(np.mean(run()["fit_time"])))
+        seconds.append(float(np.mean(_cross_validate(model, X, y, cv, scoring,
+                                                     scaler)["fit_time"])))
     return float(np.mean(res["test_score"])), float(np.median(seconds))
 
 
@@ -267,7 +274,7 @@ def run_regression(sets, tuned):
         cv = KFold(3, shuffle=True, random_state=FOLD_SEED)
         ours, t_ours = cv_scores(DBNRegressor(random_state=SEED), X, y, cv)
         peer, t_peer = cv_scores(MLPRegressor(random_state=SEED), X, y, cv)
-        ridge, _ = cv_scores(Ridge(), X, y, cv)
+        ridge = cv_score(Ridge(), X, y, cv)
         best = (tuned_score(DBNRegressor(random_state=SEED), TUNING_GRID, X, y, cv)
                 if tuned else float("nan"))
         row(name, [ours, peer, ours - peer, ridge, t_ours, t_peer, t_ours / t_peer, best])
@@ -328,11 +335,11 @@ def run_features(sets):
             return Pipeline([("model", model), ("classifier", LogisticRegression(max_iter=1000))])
 
         ours, t_ours = cv_scores(features(DBN(random_state=SEED)), X, y, cv)
-        binary, _ = cv_scores(features(DBN(visible_unit="bernoulli", random_state=SEED)), X, y, cv)
-        deep, _ = cv_scores(features(DBN(hidden_layer_sizes=(256, 256), random_state=SEED)),
-                            X, y, cv)
+        binary = cv_score(features(DBN(visible_unit="bernoulli", random_state=SEED)), X, y, cv)
+        deep = cv_score(features(DBN(hidden_layer_sizes=(256, 256), random_state=SEED)),
+                        X, y, cv)
         peer, t_peer = cv_scores(features(BernoulliRBM(random_state=SEED)), X, y, cv)
-        pixels, _ = cv_scores(LogisticRegression(max_iter=1000), X, y, cv)
+        pixels = cv_score(LogisticRegression(max_iter=1000), X, y, cv)
         row(name, [ours, binary, deep, peer, ours - peer, pixels, t_ours, t_peer,
                    t_ours / t_peer])
 
@@ -442,8 +449,8 @@ def run_binary(sets, regression_sets):
         cv = (StratifiedKFold if classify else KFold)(3, shuffle=True, random_state=FOLD_SEED)
         ours, peer = ((DBNClassifier, MLPClassifier) if classify else (DBNRegressor, MLPRegressor))
         score, t_ours = cv_scores(ours(random_state=SEED), X, y, cv, scaler="raw")
-        former, _ = cv_scores(ours(pretraining="denoising", random_state=SEED), X, y, cv,
-                              scaler="raw")
+        former = cv_score(ours(pretraining="denoising", random_state=SEED), X, y, cv,
+                          scaler="raw")
         theirs, t_peer = cv_scores(peer(random_state=SEED), X, y, cv, scaler="raw")
         row(name, [score, former, theirs, score - theirs, t_ours, t_peer, t_ours / t_peer])
 
@@ -480,10 +487,10 @@ def _run_inputs(sets):
         cv = StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED)
         for scaler in ("raw", "standardized"):
             ours, binary, gaussian, peer = [
-                _or_diverged(lambda: cv_scores(
+                _or_diverged(lambda: cv_score(
                     Pipeline([("model", model),
                               ("classifier", LogisticRegression(max_iter=1000))]),
-                    X, y, cv, scaler=scaler)[0])
+                    X, y, cv, scaler=scaler))
                 for model in (DBN(random_state=SEED),
                               DBN(visible_unit="bernoulli", random_state=SEED),
                               DBN(visible_unit="gaussian", random_state=SEED),
@@ -516,9 +523,9 @@ def _standardized_reconstruction_rows(sets, models):
         X, _ = loader()
         code, estimators = models(X.shape[1], code)
         cv = KFold(3, shuffle=True, random_state=FOLD_SEED)
-        scores = [_or_diverged(lambda: -cv_scores(model, X, None, cv,
-                                                  scoring=reconstruction_error,
-                                                  scaler="standardized")[0])
+        scores = [_or_diverged(lambda: -cv_score(model, X, None, cv,
+                                                 scoring=reconstruction_error,
+                                                 scaler="standardized"))
                   for model in estimators]
         ratio = scores[0] / scores[2] if isinstance(scores[0], float) else "-"
         row(name, [str(code), *scores, ratio])
@@ -529,10 +536,10 @@ def _unscaled_rows(name, network, peer, X, y, cv, baseline=None):
     units against ``peer`` (and ``baseline``)."""
     for scaler in ("raw", "standardized"):
         ours, t_ours = cv_scores(network(random_state=SEED), X, y, cv, scaler=scaler)
-        binary, _ = cv_scores(network(visible_unit="bernoulli", random_state=SEED),
-                              X, y, cv, scaler=scaler)
+        binary = cv_score(network(visible_unit="bernoulli", random_state=SEED),
+                          X, y, cv, scaler=scaler)
         theirs, t_peer = cv_scores(peer, X, y, cv, scaler=scaler)
-        extra = [] if baseline is None else [cv_scores(baseline, X, y, cv, scaler=scaler)[0]]
+        extra = [] if baseline is None else [cv_score(baseline, X, y, cv, scaler=scaler)]
         row(f"{name} {scaler[:3]}",
             [ours, binary, theirs, ours - theirs, *extra, t_ours, t_peer, t_ours / t_peer])
 
@@ -549,8 +556,8 @@ def run_standardized(sets):
         cv = StratifiedKFold(3, shuffle=True, random_state=FOLD_SEED)
         ours, t_ours = cv_scores(DBNClassifier(random_state=SEED), X, y, cv,
                                  scaler="standardized")
-        gaussian, _ = cv_scores(DBNClassifier(visible_unit="gaussian", random_state=SEED),
-                                X, y, cv, scaler="standardized")
+        gaussian = cv_score(DBNClassifier(visible_unit="gaussian", random_state=SEED),
+                            X, y, cv, scaler="standardized")
         peer, t_peer = cv_scores(MLPClassifier(random_state=SEED), X, y, cv,
                                  scaler="standardized")
         row(name, [ours, gaussian, peer, ours - peer, t_ours / t_peer])
@@ -576,10 +583,10 @@ def run_vae_tables(sets):
         models = [VariationalAutoencoder(n_components=code, random_state=SEED),
                   VariationalAutoencoder(n_components=code, likelihood="bernoulli",
                                          random_state=SEED)]
-        errors = [-cv_scores(m, X, None, cv, scoring=reconstruction_error)[0]
+        errors = [-cv_score(m, X, None, cv, scoring=reconstruction_error)
                   for m in [*models, PCA(code, random_state=SEED)]]
-        accuracies = [cv_scores(make_pipeline(m, LogisticRegression(max_iter=2000)), X, y,
-                                cv)[0] for m in models]
+        accuracies = [cv_score(make_pipeline(m, LogisticRegression(max_iter=2000)), X, y,
+                               cv) for m in models]
         # what 'auto' resolves to on the rows the fits see, without a fit
         likelihood = resolve_likelihood(models[0], MinMaxScaler(clip=True).fit_transform(X))
         row(name, [str(code), likelihood, *errors, *accuracies])

@@ -35,7 +35,7 @@ from sklearn.preprocessing import MinMaxScaler
 from skdeep import DBNRegressor
 from skdeep._kernels.penalty import linear_error_fraction, neighbour_noise_fraction
 
-from defaults import SEED, _named, cv_scores, header, row
+from defaults import SEED, _named, cv_score, header, row
 
 
 def _uniform(function, noise, seed, n, d):
@@ -135,11 +135,11 @@ def main():
             cv = KFold(3, shuffle=True, random_state=SEED)
             noise, linear = fractions(X, y)
             alpha = _named(DBNRegressor(random_state=SEED)).fit(X, y)[-1].alpha_
-            auto, _ = cv_scores(DBNRegressor(random_state=SEED), X, y, cv)
-            fixed = [cv_scores(DBNRegressor(alpha=a, random_state=SEED), X, y, cv)[0]
+            auto = cv_score(DBNRegressor(random_state=SEED), X, y, cv)
+            fixed = [cv_score(DBNRegressor(alpha=a, random_state=SEED), X, y, cv)
                      for a in args.alphas]
-            mlp, _ = cv_scores(MLPRegressor(random_state=SEED), X, y, cv)
-            ridge, _ = cv_scores(Ridge(), X, y, cv)
+            mlp = cv_score(MLPRegressor(random_state=SEED), X, y, cv)
+            ridge = cv_score(Ridge(), X, y, cv)
             row(name, [noise, linear, alpha, auto, *fixed, max(fixed) - auto, mlp, ridge])
     print(f"\ntotal {(time.perf_counter() - start) / 60:.1f} minutes")
 
