@@ -94,12 +94,18 @@ SEED = 0
 FOLD_SEED = SEED
 
 
+def stratified_images(load, n):
+    """``n`` training images of ``load`` (a loader of :mod:`skdeep.datasets`),
+    drawn stratified by class."""
+    X, y = load(split="train", return_X_y=True)
+    X, _, y, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=SEED)
+    return X, y
+
+
 def _mnist(n=5000):
     from skdeep.datasets import load_mnist
 
-    X, y = load_mnist(split="train", return_X_y=True)
-    X, _, y, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=SEED)
-    return X, y
+    return stratified_images(load_mnist, n)
 
 
 def _image_patches(n=3000, size=8):

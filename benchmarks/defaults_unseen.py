@@ -27,7 +27,7 @@ import numpy as np
 from sklearn import datasets
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import OneHotEncoder
 
@@ -40,9 +40,7 @@ from defaults import SEED, cv_score, cv_scores, header, row
 def _fashion_mnist(n=5000):
     from skdeep.datasets import load_fashion_mnist
 
-    X, y = load_fashion_mnist(split="train", return_X_y=True)
-    X, _, y, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=SEED)
-    return X, y
+    return defaults.stratified_images(load_fashion_mnist, n)
 
 
 def _one_hot_rule(n=1500, seed=1):
